@@ -1,0 +1,54 @@
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { AppDeps } from './deps.js'
+import framePlugin from './web/frame.js'
+import { installErrorHandlers } from './web/errors.js'
+import opsRoutes from './web/ops-routes.js'
+import authRoutes from './auth/routes.js'
+import profileRoutes from './boxes/profile/routes.js'
+import settingsRoutes from './boxes/settings/routes.js'
+import staffRoutes from './staff/routes.js'
+import startRoutes from './start/routes.js'
+import { unreadNotificationCount } from './notify/notifications.js'
+import { initI18n } from './web/i18n.js'
+// Boxes: each module marks its box as built when imported, before the start page's routes.
+import { BOX_PLUGINS } from './boxes/index.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Asks the outbox dispatcher to run now (after a commit that queued something). */
+    outboxKick(): void
+  }
+}
+
+export interface BuildOptions {
+  logger?: boolean | object
+  /** Lists the development mail outbox at /dev/mail. */
+  devMail?: () => unknown[]
+  kick?: () => void
+}
+
+export async function buildApp(deps: AppDeps, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  initI18n()
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    trustProxy: process.env.TRUST_PROXY === 'true',
+    bodyLimit: 1_000_000,
+    // Ids in URLs are small integers: a long value is a probe, not a page.
+    routerOptions: { maxParamLength: 200 },
+  })
+  app.decorate('outboxKick', opts.kick ?? (() => {}))
+
+  await app.register(framePlugin, deps)
+  installErrorHandlers(app)
+
+  app.frameCounters.set('notifications', (d, actor) => unreadNotificationCount(d.db, actor.id))
+
+  await app.register(opsRoutes, { devMail: opts.devMail })
+  await app.register(authRoutes)
+  await app.register(profileRoutes)
+  await app.register(settingsRoutes)
+  await app.register(staffRoutes)
+  for (const plugin of BOX_PLUGINS) await app.register(plugin)
+  await app.register(startRoutes)
+  return app
+}

@@ -1,0 +1,124 @@
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import { cleanBody } from '../web/forms.js'
+import { isLocale, translator } from '../web/i18n.js'
+import { formatters } from '../web/format.js'
+import { safeNext } from '../web/frame.js'
+import { isStaff } from '../people/service.js'
+import * as auth from './service.js'
+
+const str = (v: unknown) => (typeof v === 'string' ? v : '')
+
+/** Login, logout, activation and password reset: the pages anyone may open. */
+export default async function authRoutes(app: FastifyInstance) {
+  const { db, clock, config } = app.deps
+
+  app.get('/', async (req, reply) => {
+    if (!req.actor) return reply.redirect('/login', 303)
+    return reply.redirect(isStaff(req.actor) ? '/staff' : '/start', 303)
+  })
+
+  // A language chosen before login is remembered in the session.
+  app.get('/login', async (req, reply) => {
+    const q = req.query as { next?: string; lang?: string; out?: string; reset?: string }
+    if (isLocale(q.lang)) {
+      req.session.lang = q.lang
+      req.lang = q.lang
+      req.t = translator(q.lang)
+      req.fmt = formatters(q.lang)
+    }
+    if (req.actor) return reply.redirect(safeNext(q.next) ?? '/', 303)
+    return reply.page('auth/login', { next: safeNext(q.next) ?? '', loggedOut: q.out === '1', passwordReset: q.reset === '1' })
+  })
+
+  app.post('/login', async (req, reply) => {
+    const body = cleanBody(req.body)
+    const username = str(body.username)
+    const password = typeof (req.body as Record<string, unknown>)?.password === 'string' ? (req.body as Record<string, string>).password! : ''
+    const next = safeNext(body.next) ?? ''
+    const result = await auth.login(db, clock, { username, password, ip: req.ip })
+    if (!result.ok) {
+      reply.code(result.reason === 'throttled' ? 429 : 422)
+      return reply.page('auth/login', {
+        next,
+        values: { username },
+        formError: result.reason === 'throttled' ? 'auth:login.throttled' : 'auth:login.invalid',
+      })
+    }
+    const lang = req.session.lang
+    // A new session id at login: an id planted before login is worth nothing after it.
+    await req.session.regenerate()
+    req.session.personId = result.personId
+    req.session.seenAt = clock.now().getTime()
+    if (lang) req.session.lang = lang
+    return reply.redirect(next || '/', 303)
+  })
+
+  app.post('/logout', async (req, reply) => {
+    await req.session.destroy()
+    return reply.redirect('/login?out=1', 303)
+  })
+
+  // ---- activation ----
+  const tokenPage = (reply: FastifyReply, state: 'used' | 'expired' | 'unknown') =>
+    reply.code(state === 'unknown' ? 404 : 410).page('auth/token-invalid', { state })
+
+  app.get('/activate/:token', async (req, reply) => {
+    const { token } = req.params as { token: string }
+    const state = await auth.checkToken(db, token, 'activation', clock.now())
+    if (state.state !== 'valid') return tokenPage(reply, state.state)
+    return reply.page('auth/activate', { token, givenName: state.givenName })
+  })
+
+  app.post('/activate/:token', async (req, reply) => {
+    const { token } = req.params as { token: string }
+    const body = cleanBody(req.body)
+    const raw = req.body as Record<string, unknown>
+    const result = await auth.activate(db, clock, token, {
+      username: str(body.username), password: str(raw?.password), passwordConfirm: str(raw?.passwordConfirm),
+    })
+    if (result.ok) {
+      await req.session.regenerate()
+      req.session.personId = result.personId
+      req.session.seenAt = clock.now().getTime()
+      reply.flash({ kind: 'success', key: 'auth:activate.done' })
+      return reply.redirect('/', 303)
+    }
+    if ('token' in result) return tokenPage(reply, result.token)
+    const state = await auth.checkToken(db, token, 'activation', clock.now())
+    return reply.code(422).page('auth/activate', {
+      token, givenName: state.state === 'valid' ? state.givenName : '', errors: result.errors, values: { username: str(body.username) },
+    })
+  })
+
+  // ---- password reset ----
+  app.get('/password/forgot', async (_req, reply) => reply.page('auth/forgot', {}))
+
+  app.post('/password/forgot', async (req, reply) => {
+    const email = str(cleanBody(req.body).email)
+    if (!email || !email.includes('@')) {
+      return reply.code(422).page('auth/forgot', {
+        values: { email }, errors: { email: { key: email ? 'errors.field.email' : 'errors.field.required' } },
+      })
+    }
+    await auth.requestPasswordReset(db, clock, config.baseUrl, email)
+    app.outboxKick()
+    return reply.page('auth/forgot-sent', { email })
+  })
+
+  app.get('/password/reset/:token', async (req, reply) => {
+    const { token } = req.params as { token: string }
+    const state = await auth.checkToken(db, token, 'reset', clock.now())
+    if (state.state !== 'valid') return tokenPage(reply, state.state)
+    return reply.page('auth/reset', { token })
+  })
+
+  app.post('/password/reset/:token', async (req, reply) => {
+    const { token } = req.params as { token: string }
+    const raw = req.body as Record<string, unknown>
+    const result = await auth.resetPassword(db, clock, token, { password: str(raw?.password), passwordConfirm: str(raw?.passwordConfirm) })
+    if (result.ok) return reply.redirect('/login?reset=1', 303)
+    if ('token' in result) return tokenPage(reply, result.token)
+    return reply.code(422).page('auth/reset', { token, errors: result.errors })
+  })
+}
+

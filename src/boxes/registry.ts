@@ -1,0 +1,110 @@
+import type { Db } from '../db/index.js'
+import type { Clock } from '../clock.js'
+import type { Actor, Child } from '../people/service.js'
+
+/** What a box needs to decide whether it applies, computed once per start page. */
+export interface BoxFacts {
+  /** Bookable talk times published for the child's groups, or a booking for the child. */
+  talksAvailable: boolean
+}
+
+export interface BoxContext {
+  db: Db
+  clock: Clock
+  actor: Actor
+  child: Child
+}
+
+/** A tile's live summary: a translation key with its values. */
+export interface BoxSummary {
+  key: string
+  params?: Record<string, string | number>
+}
+
+export interface BoxDef {
+  key: BoxKey
+  /** Translation key of the box's title (may depend on the child, e.g. fritids vs preschool). */
+  title(child: Child): string
+  /** Path below /children/:childId/ */
+  path: string
+  /** SPEC.md section 1: does this box apply to this person and child? */
+  visible(actor: Actor, child: Child, facts: BoxFacts): boolean
+  /** True when the box's guardian/pupil pages are built; otherwise a page says it is not yet available. */
+  built: boolean
+  /** Guardian-only boxes answer 403 to pupils (SPEC.md section 1). */
+  guardianOnly?: boolean
+  summary?(ctx: BoxContext): Promise<BoxSummary | null>
+}
+
+export type BoxKey =
+  | 'messages' | 'talks' | 'timetable' | 'absence' | 'information' | 'assessments' | 'plans'
+  | 'documentation' | 'calendar' | 'blog' | 'care-schedule'
+
+const isGuardian = (a: Actor) => a.role === 'guardian'
+const isSchool = (c: Child) => c.unitKind === 'school'
+/** Pupils see their own Hub; guardians their children's; staff preview a child as a guardian would. */
+const seesHub = (a: Actor) => a.role === 'guardian' || a.role === 'pupil' || a.role === 'staff' || a.role === 'admin'
+
+/** The boxes in the order the start page shows them. Boxes fill in `summary` and set `built` as they land. */
+export const BOXES: BoxDef[] = [
+  { key: 'messages', path: 'messages', title: () => 'boxes.messages', built: false, visible: (a) => seesHub(a) },
+  {
+    key: 'talks', path: 'talks', title: () => 'boxes.talks', built: false, guardianOnly: true,
+    visible: (a, _c, f) => isGuardian(a) && f.talksAvailable,
+  },
+  { key: 'timetable', path: 'timetable', title: () => 'boxes.timetable', built: false, visible: (a, c) => seesHub(a) && isSchool(c) },
+  { key: 'absence', path: 'absences', title: () => 'boxes.absence', built: false, visible: (a) => seesHub(a) },
+  { key: 'information', path: 'information', title: () => 'boxes.information', built: false, visible: (a) => seesHub(a) },
+  { key: 'assessments', path: 'assessments', title: () => 'boxes.assessments', built: false, visible: (a, c) => seesHub(a) && isSchool(c) },
+  { key: 'plans', path: 'plans', title: () => 'boxes.plans', built: false, visible: (a, c) => seesHub(a) && isSchool(c) },
+  { key: 'documentation', path: 'documentation', title: () => 'boxes.documentation', built: false, visible: (a, c) => seesHub(a) && isSchool(c) },
+  { key: 'calendar', path: 'calendar', title: () => 'boxes.calendar', built: false, visible: (a) => seesHub(a) },
+  { key: 'blog', path: 'blog', title: () => 'boxes.blog', built: false, visible: (a) => seesHub(a) },
+  {
+    key: 'care-schedule', path: 'care-schedule', built: false, guardianOnly: true,
+    title: (c) => (c.unitKind === 'school' ? 'boxes.fritidsSchedule' : 'boxes.timeRegistration'),
+    visible: (a, c) => isGuardian(a) && (c.unitKind === 'preschool' || c.inFritids),
+  },
+]
+
+export function box(key: BoxKey): BoxDef {
+  const def = BOXES.find((b) => b.key === key)
+  if (!def) throw new Error(`No box ${key}`)
+  return def
+}
+
+/** Marks a box as built and gives it its summary; called by the box's plugin. */
+export function defineBox(key: BoxKey, impl: Pick<BoxDef, 'summary'>): BoxDef {
+  const def = box(key)
+  def.built = true
+  if (impl.summary) def.summary = impl.summary
+  return def
+}
+
+export async function loadBoxFacts(db: Db, clock: Clock, child: Child): Promise<BoxFacts> {
+  const now = clock.now()
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb.or([
+        eb.exists(
+          eb.selectFrom('talk_slots as s')
+            .innerJoin('group_memberships as gm', 'gm.group_id', 's.group_id')
+            .leftJoin('talk_bookings as b', 'b.slot_id', 's.id')
+            .select('s.id')
+            .where('gm.child_id', '=', child.id)
+            .where('s.starts_at', '>', now)
+            .where('b.slot_id', 'is', null),
+        ),
+        eb.exists(
+          eb.selectFrom('talk_bookings as b').innerJoin('talk_slots as s', 's.id', 'b.slot_id')
+            .select('b.slot_id').where('b.child_id', '=', child.id).where('s.starts_at', '>', now),
+        ),
+      ]).as('talks'),
+    ])
+    .executeTakeFirstOrThrow()
+  return { talksAvailable: Boolean(row.talks) }
+}
+
+export function visibleBoxes(actor: Actor, child: Child, facts: BoxFacts): BoxDef[] {
+  return BOXES.filter((b) => b.visible(actor, child, facts))
+}

@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+
+export interface Config {
+  env: 'development' | 'production' | 'test'
+  port: number
+  host: string
+  /** Public base URL used in e-mailed links. */
+  baseUrl: string
+  databaseUrl: string | undefined
+  dataDir: string
+  sessionSecret: string
+  sessionIdleMinutes: number
+  smtpUrl: string | undefined
+  mailFrom: string
+  /** ISO instant that freezes the clock; never in production. */
+  frozenNow: Date | undefined
+  secureCookies: boolean
+  logLevel: string
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`)
+  const n = Number(raw)
+  if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`)
+  return n
+}
+
+/** A development secret is generated once into DATA_DIR so sessions survive restarts. */
+function devSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'session-secret')
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
+  mkdirSync(dataDir, { recursive: true })
+  const secret = randomBytes(32).toString('hex')
+  writeFileSync(file, secret, { mode: 0o600 })
+  return secret
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development'
+  const port = int(env, 'PORT', 3000, 0, 65535)
+  const host = env.HOST || '127.0.0.1'
+  const dataDir = path.resolve(env.DATA_DIR || './data')
+
+  const databaseUrl = env.DATABASE_URL || undefined
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://')
+  }
+
+  let frozenNow: Date | undefined
+  if (env.HUBBEN_NOW) {
+    if (nodeEnv === 'production') throw new ConfigError('HUBBEN_NOW freezes the clock and is refused when NODE_ENV=production')
+    frozenNow = new Date(env.HUBBEN_NOW)
+    if (Number.isNaN(frozenNow.getTime())) {
+      throw new ConfigError(`HUBBEN_NOW must be an ISO date-time such as 2026-12-02T07:10:00+01:00, got "${env.HUBBEN_NOW}"`)
+    }
+  }
+
+  let sessionSecret = env.SESSION_SECRET
+  if (sessionSecret !== undefined && sessionSecret.length < 32) {
+    throw new ConfigError('SESSION_SECRET must be at least 32 characters long')
+  }
+  if (!sessionSecret) {
+    if (nodeEnv === 'production') throw new ConfigError('SESSION_SECRET is required when NODE_ENV=production')
+    sessionSecret = devSecret(dataDir)
+  }
+
+  const smtpUrl = env.SMTP_URL || undefined
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError('SMTP_URL must start with smtp:// or smtps://')
+
+  const baseUrl = (env.BASE_URL || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`).replace(/\/$/, '')
+  if (!/^https?:\/\//.test(baseUrl)) throw new ConfigError('BASE_URL must start with http:// or https://')
+
+  return {
+    env: nodeEnv,
+    port,
+    host,
+    baseUrl,
+    databaseUrl,
+    dataDir,
+    sessionSecret,
+    sessionIdleMinutes: int(env, 'SESSION_IDLE_MINUTES', 120, 5, 24 * 60),
+    smtpUrl,
+    mailFrom: env.MAIL_FROM || 'Hubben <no-reply@hubben.local>',
+    frozenNow,
+    secureCookies: env.SECURE_COOKIES ? env.SECURE_COOKIES === 'true' : baseUrl.startsWith('https://'),
+    logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
+  }
+}

@@ -1,0 +1,116 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
+import path from 'node:path'
+import { Kysely, PostgresDialect, type LogEvent } from 'kysely'
+import pg from 'pg'
+import type { Database } from './types.js'
+
+export type Db = Kysely<Database>
+
+/** Counts SQL statements per request (budgets, benchmarks). */
+export const queryCounter = new AsyncLocalStorage<{ count: number }>()
+
+function log(event: LogEvent): void {
+  const store = queryCounter.getStore()
+  if (store) store.count++
+  if (event.level === 'error' && process.env.HUBBEN_LOG_SQL_ERRORS) {
+    console.error('SQL error', event.error)
+  }
+}
+
+// Dates stay calendar dates ('YYYY-MM-DD'), times stay 'HH:MM:SS', bigint counts become numbers.
+pg.types.setTypeParser(1082, (v) => v)
+pg.types.setTypeParser(1083, (v) => v)
+pg.types.setTypeParser(20, (v) => Number(v))
+
+export interface DbHandle {
+  db: Db
+  engine: 'postgres' | 'pglite'
+  close(): Promise<void>
+}
+
+export async function openPostgres(url: string, max = 10): Promise<DbHandle> {
+  const pool = new pg.Pool({ connectionString: url, max })
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log })
+  return { db, engine: 'postgres', close: () => db.destroy() }
+}
+
+/**
+ * PGlite in a directory (or in memory when dir is undefined).
+ * PGlite does not lock its directory, so we do: a second process would silently lose writes.
+ */
+export async function openPglite(dir: string | undefined, opts: { loadDataDir?: Blob } = {}): Promise<DbHandle> {
+  const { PGlite } = await import('@electric-sql/pglite')
+  const { PGliteDialect } = await import('kysely-pglite-dialect')
+  let release = () => {}
+  if (dir) {
+    mkdirSync(dir, { recursive: true })
+    release = lockDirectory(dir)
+  }
+  try {
+    const pglite = await PGlite.create({
+      dataDir: dir,
+      loadDataDir: opts.loadDataDir,
+      parsers: { 1082: (v: string) => v, 1083: (v: string) => v, 20: (v: string) => Number(v) },
+    })
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), log })
+    return {
+      db,
+      engine: 'pglite',
+      async close() {
+        await db.destroy()
+        if (!pglite.closed) await pglite.close()
+        release()
+      },
+    }
+  } catch (err) {
+    release()
+    throw err
+  }
+}
+
+export class DataDirLockedError extends Error {}
+
+function lockDirectory(dir: string): () => void {
+  const lockFile = path.join(dir, 'hubben.lock')
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockFile, 'wx')
+      writeSync(fd, String(process.pid))
+      closeSync(fd)
+      let released = false
+      const release = () => {
+        if (released) return
+        released = true
+        try { unlinkSync(lockFile) } catch { /* already gone */ }
+      }
+      process.once('exit', release)
+      return release
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+      const pid = Number(readFileSync(lockFile, 'utf8').trim())
+      if (pid && pid !== process.pid && isAlive(pid)) {
+        throw new DataDirLockedError(
+          `The embedded database in ${dir} is in use by another Hubben process (pid ${pid}). ` +
+            'Stop that process first, or give this one its own DATA_DIR.',
+        )
+      }
+      // A stale lock from a process that died: take it over.
+      if (existsSync(lockFile)) unlinkSync(lockFile)
+    }
+  }
+  throw new DataDirLockedError(`Could not lock ${dir}`)
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+export async function openDatabase(cfg: { databaseUrl?: string; dataDir: string }): Promise<DbHandle> {
+  return cfg.databaseUrl ? openPostgres(cfg.databaseUrl) : openPglite(path.join(cfg.dataDir, 'pglite'))
+}

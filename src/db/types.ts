@@ -1,0 +1,144 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+
+/** A timestamptz: read as Date, written as Date or ISO string. */
+export type Timestamp = ColumnType<Date, Date | string, Date | string>
+/** A calendar date column, read and written as 'YYYY-MM-DD'. */
+export type DateColumn = string
+/** A time column, read as 'HH:MM:SS', written as 'HH:MM' or 'HH:MM:SS'. */
+export type TimeColumn = string
+export type Json<T> = ColumnType<T, string | T, string | T>
+
+export interface UnitTable {
+  id: Generated<number>
+  name: string
+  kind: 'school' | 'preschool'
+  has_fritids: Generated<boolean>
+  opens_at: Generated<TimeColumn>
+  closes_at: Generated<TimeColumn>
+  external_id: string | null
+}
+
+export interface GroupTable {
+  id: Generated<number>
+  unit_id: number
+  name: string
+  kind: 'class' | 'teaching' | 'department' | 'fritids'
+  external_id: string | null
+}
+
+export type Role = 'guardian' | 'child' | 'staff' | 'admin'
+
+export interface PersonTable {
+  id: Generated<number>
+  role: Role
+  given_name: string
+  family_name: string
+  email: string | null
+  mobile: string | null
+  personal_number: string | null
+  street: string | null
+  postal_code: string | null
+  city: string | null
+  address_edited_at: Timestamp | null
+  unit_id: number | null
+  in_fritids: Generated<boolean>
+  username: string | null
+  password_hash: string | null
+  locale: Generated<'sv' | 'en'>
+  privacy: ColumnType<Record<string, boolean>, string | undefined, string>
+  activated_at: Timestamp | null
+  external_id: string | null
+  created_at: Generated<Timestamp>
+}
+export type Person = Selectable<PersonTable>
+export type NewPerson = Insertable<PersonTable>
+export type PersonUpdate = Updateable<PersonTable>
+
+export interface GuardianshipTable { guardian_id: number; child_id: number }
+export interface GroupMembershipTable { group_id: number; child_id: number }
+export interface StaffUnitTable { staff_id: number; unit_id: number }
+export interface StaffGroupTable {
+  staff_id: number
+  group_id: number
+  duty: 'mentor' | 'teacher' | 'fritids' | 'preschool'
+}
+
+export interface SessionTable { sid: string; data: Json<Record<string, unknown>>; expires_at: Timestamp }
+
+export interface AccountTokenTable {
+  id: Generated<number>
+  person_id: number
+  purpose: 'activation' | 'reset'
+  token_hash: string
+  expires_at: Timestamp
+  used_at: Timestamp | null
+  created_at: Timestamp
+}
+
+export interface LoginFailureTable { id: Generated<number>; key: string; at: Timestamp }
+
+export interface NotificationTable {
+  id: Generated<number>
+  recipient_id: number
+  child_id: number | null
+  area: string
+  kind: string
+  params: ColumnType<Record<string, string | number>, string | undefined, string>
+  link: string
+  created_at: Timestamp
+  read_at: Timestamp | null
+}
+
+export type OutboxChannel = 'email' | 'sms' | 'push'
+export interface OutboxTable {
+  id: Generated<number>
+  channel: OutboxChannel
+  payload: Json<Record<string, unknown>>
+  dedupe_key: string | null
+  status: Generated<'pending' | 'sent' | 'failed'>
+  attempts: Generated<number>
+  next_attempt_at: Timestamp
+  locked_until: Timestamp | null
+  last_error: string | null
+  created_at: Timestamp
+  sent_at: Timestamp | null
+}
+
+export interface TalkSlotTable {
+  id: Generated<number>
+  group_id: number
+  staff_id: number
+  starts_at: Timestamp
+  ends_at: Timestamp
+  place: Generated<string>
+}
+export interface TalkBookingTable {
+  slot_id: number
+  child_id: number
+  booked_by: number
+  message: Generated<string>
+  created_at: Timestamp
+}
+
+export interface CoreTables {
+  units: UnitTable
+  groups: GroupTable
+  persons: PersonTable
+  guardianships: GuardianshipTable
+  group_memberships: GroupMembershipTable
+  staff_units: StaffUnitTable
+  staff_groups: StaffGroupTable
+  sessions: SessionTable
+  account_tokens: AccountTokenTable
+  login_failures: LoginFailureTable
+  notifications: NotificationTable
+  outbox: OutboxTable
+  talk_slots: TalkSlotTable
+  talk_bookings: TalkBookingTable
+}
+
+/**
+ * The whole schema. Each box declares its own tables in `src/boxes/<box>/tables.ts`
+ * and adds its interface to this list.
+ */
+export interface Database extends CoreTables {}

@@ -1,0 +1,8 @@
+import type { Db } from '../db/index.js'
+import type { Clock } from '../clock.js'
+import type { DemoWorld } from './seed.js'
+
+/** Each box adds its demo content (messages, a timetable, ...) to the world here, in one transaction. */
+export type BoxDemoSeeder = (db: Db, clock: Clock, world: DemoWorld) => Promise<void>
+
+export const BOX_DEMO_SEEDERS: BoxDemoSeeder[] = []

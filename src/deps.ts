@@ -1,0 +1,15 @@
+import type { Config } from './config.js'
+import type { Clock } from './clock.js'
+import type { Db } from './db/index.js'
+import type { Mailer } from './notify/mailer.js'
+import type { Channels } from './notify/outbox.js'
+
+/** Everything the app needs from outside; tests swap any of it. */
+export interface AppDeps {
+  config: Config
+  db: Db
+  clock: Clock
+  mailer: Mailer
+  /** Delivery channels the outbox dispatcher uses; email is always present. */
+  channels: Channels
+}

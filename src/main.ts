@@ -1,0 +1,76 @@
+import path from 'node:path'
+import { loadConfig, ConfigError } from './config.js'
+import { systemClock } from './clock.js'
+import { openDatabase, DataDirLockedError } from './db/index.js'
+import { migrateToLatest } from './db/migrate.js'
+import { buildApp } from './app.js'
+import { devOutboxMailer, smtpMailer } from './notify/mailer.js'
+import { mailChannel, startDispatcher, type Channels } from './notify/outbox.js'
+import { extraChannels } from './notify/channels.js'
+import { isDatabaseEmpty, seedDemo, DEMO_PASSWORD, demoLogins } from './demo/seed.js'
+import { startMaintenance } from './maintenance.js'
+
+async function main() {
+  const started = performance.now()
+  const config = loadConfig()
+  const clock = systemClock(config.frozenNow)
+  const handle = await openDatabase(config)
+  const applied = await migrateToLatest(handle.db)
+
+  // Demo data only on a fresh embedded database; a real server gets it from `npm run demo`.
+  let seeded = false
+  if (handle.engine === 'pglite' && (await isDatabaseEmpty(handle.db))) {
+    await seedDemo(handle.db, clock)
+    seeded = true
+  }
+
+  const devMailer = config.smtpUrl ? null : devOutboxMailer(path.join(config.dataDir, 'mail'), clock.now)
+  const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : devMailer!
+  const channels: Channels = { email: mailChannel(mailer), ...(await extraChannels(config)) }
+  const dispatcher = startDispatcher(handle.db, clock, channels, { onError: (e) => app.log.error({ err: e }, 'outbox dispatch failed') })
+
+  const app = await buildApp(
+    { config, db: handle.db, clock, mailer, channels },
+    {
+      logger: { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
+      devMail: devMailer && config.env !== 'production' ? () => devMailer.list() : undefined,
+      kick: dispatcher.kick,
+    },
+  )
+  const maintenance = startMaintenance(handle.db, clock, config)
+
+  let closing = false
+  const shutdown = async (signal: string) => {
+    if (closing) return
+    closing = true
+    app.log.info({ signal }, 'shutting down')
+    await app.close()
+    await dispatcher.stop()
+    maintenance.stop()
+    await handle.close()
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+
+  await app.listen({ port: config.port, host: config.host })
+  const ms = Math.round(performance.now() - started)
+  const where = handle.engine === 'pglite' ? `embedded PostgreSQL (PGlite) in ${path.join(config.dataDir, 'pglite')}` : 'PostgreSQL (DATABASE_URL)'
+  console.log(`Hubben is running at ${config.baseUrl} on ${where}; ready in ${ms} ms` +
+    (applied.length ? `; applied ${applied.length} migration(s)` : ''))
+  if (config.frozenNow) console.log(`The clock is frozen at ${config.frozenNow.toISOString()} (HUBBEN_NOW).`)
+  if (seeded) {
+    console.log(`Demo world created. Every demo account's password is "${DEMO_PASSWORD}":`)
+    for (const l of demoLogins()) console.log(`  ${l.username.padEnd(14)} ${l.description}`)
+  }
+  if (devMailer) console.log(`Mail is kept in ${path.join(config.dataDir, 'mail')} and listed at ${config.baseUrl}/dev/mail`)
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError || err instanceof DataDirLockedError) {
+    console.error(`Hubben cannot start: ${err.message}`)
+  } else {
+    console.error('Hubben failed to start:', err)
+  }
+  process.exit(1)
+})

@@ -1,0 +1,15 @@
+import type { FastifyInstance } from 'fastify'
+import { requireStaff } from '../web/frame.js'
+import { staffPlaces } from '../people/service.js'
+import { STAFF_LINKS } from './registry.js'
+
+/** The staff area's start page: the units and groups the person works in, and the boxes' staff sides. */
+export default async function staffRoutes(app: FastifyInstance) {
+  const { db } = app.deps
+  app.get('/staff', { preHandler: requireStaff }, async (req, reply) => {
+    const places = await staffPlaces(db, req.actor!)
+    const kinds = new Set(places.map((p) => p.unitKind))
+    const links = STAFF_LINKS.filter((l) => !l.unitKinds || l.unitKinds.some((k) => kinds.has(k)))
+    return reply.page('staff/index', { places, links })
+  })
+}

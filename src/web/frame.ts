@@ -1,0 +1,251 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import fp from 'fastify-plugin'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { TFunction } from 'i18next'
+import { Eta } from 'eta'
+import fastifyCookie from '@fastify/cookie'
+import fastifySession from '@fastify/session'
+import fastifyCsrf from '@fastify/csrf-protection'
+import fastifyHelmet from '@fastify/helmet'
+import fastifyStatic from '@fastify/static'
+import fastifyView from '@fastify/view'
+import fastifyFormbody from '@fastify/formbody'
+import type { AppDeps } from '../deps.js'
+import { childForActor, childrenOfActor, isStaff, loadActor, type Actor, type Child } from '../people/service.js'
+import { kyselySessionStore } from './session-store.js'
+import { DEFAULT_LOCALE, isLocale, translator, type Locale } from './i18n.js'
+import { formatters, type Formatters } from './format.js'
+import type { FieldErrors } from './forms.js'
+import { assetUrl } from './assets.js'
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+export const VIEWS_DIR = path.join(ROOT, 'views')
+export const PUBLIC_DIR = path.join(ROOT, 'public')
+
+export interface Flash { kind: 'success' | 'info' | 'error'; key: string; params?: Record<string, string | number> }
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: AppDeps
+    /** Adds a count to the purple bar (the envelope registers its unread count here). */
+    frameCounters: Map<string, (deps: AppDeps, actor: Actor) => Promise<number>>
+  }
+  interface FastifyRequest {
+    actor: Actor | null
+    child: Child | null
+    lang: Locale
+    t: TFunction
+    fmt: Formatters
+  }
+  interface FastifyReply {
+    /** Renders a full page inside the frame. */
+    page(template: string, data?: Record<string, unknown>): Promise<FastifyReply>
+    /** Renders a template with the request's helpers but without the frame (htmx fragments, e-mails). */
+    fragment(template: string, data?: Record<string, unknown>): Promise<FastifyReply>
+    /** The page, or only its partial when htmx asks for a fragment. */
+    pageOrFragment(template: string, partial: string, data?: Record<string, unknown>): Promise<FastifyReply>
+    flash(flash: Flash): FastifyReply
+  }
+}
+
+declare module '@fastify/session' {
+  interface FastifySessionObject {
+    personId?: number
+    lang?: Locale
+    flash?: Flash
+    currentChildId?: number
+    seenAt?: number
+    /** Strong authentication (BankID) valid until this epoch ms. */
+    stepUpUntil?: number
+  }
+}
+
+/** htmx asked for a part of the page (boosted navigation gets the whole page). */
+export function wantsFragment(req: FastifyRequest): boolean {
+  return req.headers['hx-request'] === 'true' && req.headers['hx-boosted'] !== 'true'
+}
+
+/** Only our own paths may be redirect targets after login. */
+export function safeNext(next: unknown): string | null {
+  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : null
+}
+
+async function framePlugin(app: FastifyInstance, deps: AppDeps) {
+  const { config, db, clock } = deps
+  app.decorate('deps', deps)
+  app.decorate('frameCounters', new Map())
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+        manifestSrc: ["'self'"],
+        workerSrc: ["'self'"],
+        // Over plain http (development, tests) this would send htmx to https and fail.
+        ...(config.baseUrl.startsWith('https://') ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    hsts: config.baseUrl.startsWith('https://'),
+    crossOriginEmbedderPolicy: false,
+  })
+  await app.register(fastifyFormbody)
+  await app.register(fastifyCookie)
+  await app.register(fastifySession, {
+    secret: config.sessionSecret,
+    cookieName: 'hubben',
+    store: kyselySessionStore(db, clock, config.sessionIdleMinutes),
+    saveUninitialized: false,
+    // Idle expiry is moved forward by the hook below at most every few minutes.
+    rolling: false,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, path: '/' },
+  })
+  await app.register(fastifyCsrf, { sessionPlugin: '@fastify/session' })
+  await app.register(fastifyStatic, {
+    root: PUBLIC_DIR,
+    prefix: '/static/',
+    // Fingerprinted URLs (?v=hash) never change content: cache for a year.
+    setHeaders(reply, filePath) {
+      reply.header('Cache-Control', filePath.endsWith('sw.js') ? 'no-cache' : 'public, max-age=31536000, immutable')
+    },
+  })
+  await app.register(fastifyView, {
+    engine: { eta: new Eta({ views: VIEWS_DIR, cache: config.env !== 'development', autoTrim: [false, 'nl'] }) },
+    templates: VIEWS_DIR,
+    production: config.env !== 'development',
+  })
+
+  app.decorateRequest('actor', null)
+  app.decorateRequest('child', null)
+  app.decorateRequest('lang', DEFAULT_LOCALE)
+  app.decorateRequest('t', null as unknown as TFunction)
+  app.decorateRequest('fmt', null as unknown as Formatters)
+
+  // Who is asking, in which language. One query for a logged-in person, none otherwise.
+  app.addHook('preHandler', async (req) => {
+    const personId = req.session?.personId
+    if (personId) {
+      req.actor = await loadActor(db, personId)
+      if (!req.actor) {
+        await req.session.destroy()
+      } else {
+        const nowMs = clock.now().getTime()
+        if (!req.session.seenAt || nowMs - req.session.seenAt > 5 * 60_000) req.session.seenAt = nowMs
+      }
+    }
+    const lang: Locale = req.actor?.locale ?? (isLocale(req.session?.lang) ? req.session.lang : DEFAULT_LOCALE)
+    req.lang = lang
+    req.t = translator(lang)
+    req.fmt = formatters(lang)
+  })
+
+  // Every state-changing request carries the form's CSRF token (after the body is parsed).
+  app.addHook('preHandler', (req, reply, done) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return done()
+    if ((req.routeOptions.config as { csrf?: boolean } | undefined)?.csrf === false) return done()
+    app.csrfProtection(req, reply, done)
+  })
+
+  app.decorateReply('flash', function (this: FastifyReply, flash: Flash) {
+    this.request.session.flash = flash
+    return this
+  })
+
+  function baseLocals(req: FastifyRequest, reply: FastifyReply) {
+    const csrf = req.session ? reply.generateCsrf() : ''
+    return {
+      t: req.t,
+      lang: req.lang,
+      fmt: req.fmt,
+      csrf,
+      actor: req.actor,
+      child: req.child,
+      url: req.url,
+      asset: assetUrl,
+      errors: {} as FieldErrors,
+      values: {} as Record<string, unknown>,
+    }
+  }
+
+  async function frameLocals(req: FastifyRequest, reply: FastifyReply) {
+    const base = baseLocals(req, reply)
+    const flash = req.session?.flash
+    if (flash) delete req.session.flash
+    const actor = req.actor
+    let counts: Record<string, number> = {}
+    let currentChild: Child | null = req.child
+    if (actor) {
+      const entries = [...app.frameCounters.entries()]
+      const [values, child] = await Promise.all([
+        Promise.all(entries.map(([, count]) => count(deps, actor).catch(() => 0))),
+        currentChild || isStaff(actor) ? currentChild : currentChildFor(req, actor),
+      ])
+      counts = Object.fromEntries(entries.map(([k], i) => [k, values[i] ?? 0]))
+      currentChild = child
+    }
+    return { ...base, flash, counts, currentChild, staffArea: actor ? isStaff(actor) : false }
+  }
+
+  /** The child the bar refers to on pages that are not about one child (settings, notifications). */
+  async function currentChildFor(req: FastifyRequest, actor: Actor): Promise<Child | null> {
+    const remembered = req.session.currentChildId
+    if (remembered) {
+      const c = await childForActor(db, actor, remembered)
+      if (c) return c
+    }
+    const children = await childrenOfActor(db, actor)
+    return children[0] ?? null
+  }
+
+  app.decorateReply('page', async function (this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
+    const locals = await frameLocals(this.request, this)
+    this.type('text/html; charset=utf-8')
+    const html = await this.viewAsync(template, { ...locals, ...data })
+    return this.send(html)
+  })
+  app.decorateReply('fragment', async function (this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
+    this.type('text/html; charset=utf-8')
+    const html = await this.viewAsync(template, { ...baseLocals(this.request, this), ...data })
+    return this.send(html)
+  })
+  app.decorateReply('pageOrFragment', async function (this: FastifyReply, template: string, partial: string, data: Record<string, unknown> = {}) {
+    this.header('Vary', 'HX-Request')
+    return wantsFragment(this.request) ? this.fragment(partial, data) : this.page(template, data)
+  })
+}
+
+export default fp(framePlugin, { name: 'hubben-frame' })
+
+/** preHandler: the page needs a logged-in person. */
+export async function requireLogin(req: FastifyRequest, reply: FastifyReply) {
+  if (req.actor) return
+  if (req.method === 'GET') return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303)
+  return reply.code(401).page('errors/error', { status: 401, titleKey: 'errors.401.title', bodyKey: 'errors.401.body' })
+}
+
+/** preHandler: staff and admins only; others get 404 (the staff area does not exist for them). */
+export async function requireStaff(req: FastifyRequest, reply: FastifyReply) {
+  if (!req.actor) return requireLogin(req, reply)
+  if (!isStaff(req.actor)) return reply.callNotFound()
+}
+
+/** preHandler for /children/:childId/...: loads the child or answers 404. */
+export async function loadChild(req: FastifyRequest, reply: FastifyReply) {
+  if (!req.actor) return requireLogin(req, reply)
+  const raw = (req.params as { childId?: string }).childId
+  const id = raw && /^\d{1,9}$/.test(raw) ? Number(raw) : NaN
+  const child = await childForActor(req.server.deps.db, req.actor, id)
+  if (!child) return reply.callNotFound()
+  req.child = child
+  if (req.session.currentChildId !== child.id && !isStaff(req.actor)) req.session.currentChildId = child.id
+}

@@ -1,0 +1,59 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import i18next, { type TFunction } from 'i18next'
+
+export const LOCALES = ['sv', 'en'] as const
+export type Locale = (typeof LOCALES)[number]
+export const DEFAULT_LOCALE: Locale = 'sv'
+
+export const LOCALES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../locales')
+
+export function isLocale(v: unknown): v is Locale {
+  return v === 'sv' || v === 'en'
+}
+
+/** Every JSON file in locales/<lang>/ is a namespace named after the file. */
+function loadResources() {
+  const resources: Record<string, Record<string, unknown>> = {}
+  for (const lang of LOCALES) {
+    resources[lang] = {}
+    const dir = path.join(LOCALES_DIR, lang)
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+      resources[lang]![file.replace(/\.json$/, '')] = JSON.parse(readFileSync(path.join(dir, file), 'utf8'))
+    }
+  }
+  return resources
+}
+
+const instance = i18next.createInstance()
+let ready = false
+
+export function initI18n(): typeof instance {
+  if (ready) return instance
+  const resources = loadResources() as never
+  instance.init({
+    resources,
+    lng: DEFAULT_LOCALE,
+    fallbackLng: false,
+    supportedLngs: [...LOCALES],
+    defaultNS: 'common',
+    ns: Object.keys((resources as Record<string, object>)[DEFAULT_LOCALE] ?? {}),
+    // Eta escapes output; escaping here too would double-escape.
+    interpolation: { escapeValue: false },
+    initAsync: false,
+    returnNull: false,
+  })
+  ready = true
+  return instance
+}
+
+export function translator(locale: Locale): TFunction {
+  return initI18n().getFixedT(locale)
+}
+
+/** All keys of a namespace in one language, flattened (used by the locale parity test). */
+export function flatKeys(obj: unknown, prefix = ''): string[] {
+  if (obj === null || typeof obj !== 'object') return [prefix]
+  return Object.entries(obj as Record<string, unknown>).flatMap(([k, v]) => flatKeys(v, prefix ? `${prefix}.${k}` : k))
+}

@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto'
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import pg from 'pg'
+import { loadConfig } from '../../src/config.js'
+import { fixedClock } from '../../src/clock.js'
+import { openPglite, openPostgres, type Db, type DbHandle } from '../../src/db/index.js'
+import { migrateToLatest } from '../../src/db/migrate.js'
+import { buildApp } from '../../src/app.js'
+import { seedDemo, type DemoWorld } from '../../src/demo/seed.js'
+import { dispatchDue, mailChannel, type Channels } from '../../src/notify/outbox.js'
+import type { Mailer, MailMessage } from '../../src/notify/mailer.js'
+
+/** Tuesday 1 December 2026, 07:10 in Stockholm: a school morning. */
+export const TEST_NOW = '2026-12-01T07:10:00+01:00'
+
+/**
+ * A fresh database for one test file: in-memory PGlite by default, or a throwaway
+ * database on the server named by DATABASE_URL (created here, dropped at teardown).
+ */
+export async function freshDatabase(): Promise<DbHandle> {
+  const url = process.env.DATABASE_URL
+  if (!url) return openPglite(undefined)
+  const name = `hubben_t_${process.pid}_${randomBytes(4).toString('hex')}`
+  const admin = new pg.Client({ connectionString: url })
+  await admin.connect()
+  await admin.query(`create database ${name}`)
+  await admin.end()
+  const u = new URL(url)
+  u.pathname = `/${name}`
+  const handle = await openPostgres(u.toString(), 5)
+  return {
+    ...handle,
+    async close() {
+      await handle.close()
+      const c = new pg.Client({ connectionString: url })
+      await c.connect()
+      await c.query(`drop database if exists ${name} with (force)`)
+      await c.end()
+    },
+  }
+}
+
+export interface CapturingMailer extends Mailer { sent: MailMessage[] }
+export function capturingMailer(): CapturingMailer {
+  const sent: MailMessage[] = []
+  return { kind: 'dev-outbox', sent, async send(m) { sent.push(m) } }
+}
+
+export interface TestContext {
+  app: FastifyInstance
+  db: Db
+  clock: ReturnType<typeof fixedClock>
+  world: DemoWorld
+  mailer: CapturingMailer
+  channels: Channels
+  /** Runs the outbox dispatcher once. */
+  deliver(): Promise<void>
+  close(): Promise<void>
+}
+
+export async function buildTestApp(opts: { now?: string; channels?: Partial<Channels>; seed?: boolean } = {}): Promise<TestContext> {
+  const handle = await freshDatabase()
+  await migrateToLatest(handle.db)
+  const clock = fixedClock(opts.now ?? TEST_NOW)
+  const world = opts.seed === false ? ({} as DemoWorld) : await seedDemo(handle.db, clock)
+  const mailer = capturingMailer()
+  const channels: Channels = { email: mailChannel(mailer), ...opts.channels }
+  const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'x'.repeat(40), DATA_DIR: '/tmp/hubben-test-unused', BASE_URL: 'http://hubben.test' })
+  const app = await buildApp({ config, db: handle.db, clock, mailer, channels })
+  await app.ready()
+  return {
+    app, db: handle.db, clock, world, mailer, channels,
+    async deliver() { await dispatchDue(handle.db, clock, channels) },
+    async close() {
+      await app.close()
+      await handle.close()
+    },
+  }
+}
+
+/** A browser-like client: keeps the session cookie and sends the CSRF token of the last page. */
+export class Client {
+  cookie = ''
+  csrf = ''
+  constructor(private app: FastifyInstance) {}
+
+  private remember(res: LightMyRequestResponse) {
+    const set = res.headers['set-cookie']
+    for (const c of Array.isArray(set) ? set : set ? [set] : []) {
+      const pair = c.split(';')[0]!
+      if (pair.startsWith('hubben=')) this.cookie = pair.endsWith('=') ? '' : pair
+    }
+    const m = /name="_csrf" value="([^"]+)"/.exec(res.body)
+    if (m) this.csrf = m[1]!
+  }
+
+  async get(url: string, headers: Record<string, string> = {}) {
+    const res = await this.app.inject({ method: 'GET', url, headers: { ...(this.cookie ? { cookie: this.cookie } : {}), ...headers } })
+    this.remember(res)
+    return res
+  }
+
+  /** POSTs a form; fields may repeat (arrays). Fetches a page first when no CSRF token is known. */
+  async post(url: string, fields: Record<string, string | string[]> = {}, opts: { csrf?: string | false; headers?: Record<string, string> } = {}) {
+    if (!this.csrf && opts.csrf !== false) await this.get('/login')
+    const params = new URLSearchParams()
+    const token = opts.csrf === false ? undefined : opts.csrf ?? this.csrf
+    if (token) params.append('_csrf', token)
+    for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) params.append(k, x)
+    const res = await this.app.inject({
+      method: 'POST', url, payload: params.toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(this.cookie ? { cookie: this.cookie } : {}), ...opts.headers },
+    })
+    this.remember(res)
+    return res
+  }
+}
+
+export async function loginAs(app: FastifyInstance, username: string, password = 'hubbendemo'): Promise<Client> {
+  const client = new Client(app)
+  await client.get('/login')
+  const res = await client.post('/login', { username, password })
+  if (res.statusCode !== 303) throw new Error(`login as ${username} failed: ${res.statusCode}`)
+  await client.get('/start')
+  return client
+}
