@@ -29,5 +29,6 @@ export default async function opsRoutes(app: FastifyInstance, opts: { devMail?: 
   if (opts.devMail) {
     const list = opts.devMail
     app.get('/dev/mail', async (_req, reply) => reply.page('dev/mail', { mails: list() }))
+    app.get('/dev/mail.json', async (_req, reply) => reply.header('Cache-Control', 'no-store').send(list()))
   }
 }
