@@ -121,6 +121,7 @@ export async function loginAs(app: FastifyInstance, username: string, password =
   await client.get('/login')
   const res = await client.post('/login', { username, password })
   if (res.statusCode !== 303) throw new Error(`login as ${username} failed: ${res.statusCode}`)
-  await client.get('/start')
+  // The session id (and with it the CSRF secret) is new after login: pick up a fresh token.
+  await client.get('/profile')
   return client
 }
