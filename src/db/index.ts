@@ -69,7 +69,9 @@ export async function openPglite(dir: string | undefined, opts: { loadDataDir?: 
   }
 }
 
-export class DataDirLockedError extends Error {}
+export class DataDirLockedError extends Error {
+  override name = 'DataDirLockedError'
+}
 
 function lockDirectory(dir: string): () => void {
   const lockFile = path.join(dir, 'hubben.lock')

@@ -1,0 +1,35 @@
+import t from 'tap'
+import { loadConfig } from './config.js'
+
+const base = { DATA_DIR: '/tmp/hubben-config-test', SESSION_SECRET: 's'.repeat(32) }
+
+t.test('defaults', async (t) => {
+  const c = loadConfig(base)
+  t.equal(c.port, 3000)
+  t.equal(c.host, '127.0.0.1')
+  t.equal(c.databaseUrl, undefined)
+  t.equal(c.baseUrl, 'http://127.0.0.1:3000')
+  t.equal(c.secureCookies, false)
+})
+
+t.test('bad values fail fast with a clear message', async (t) => {
+  t.throws(() => loadConfig({ ...base, PORT: 'eighty' }), { name: 'ConfigError', message: 'PORT must be a whole number, got "eighty"' })
+  t.throws(() => loadConfig({ ...base, PORT: '70000' }), { name: 'ConfigError' })
+  t.throws(() => loadConfig({ ...base, DATABASE_URL: 'mysql://x' }), /DATABASE_URL must start with postgres/)
+  t.throws(() => loadConfig({ ...base, HUBBEN_NOW: 'tomorrow' }), /HUBBEN_NOW must be an ISO date-time/)
+  t.throws(() => loadConfig({ ...base, SESSION_SECRET: 'short' }), /at least 32 characters/)
+  t.throws(() => loadConfig({ ...base, SMTP_URL: 'http://mail' }), /SMTP_URL/)
+  t.throws(() => loadConfig({ ...base, SESSION_IDLE_MINUTES: '1' }), /between 5 and 1440/)
+})
+
+t.test('production refuses a frozen clock and a missing session secret', async (t) => {
+  t.throws(() => loadConfig({ ...base, NODE_ENV: 'production', HUBBEN_NOW: '2026-12-01T07:10:00+01:00' }), /refused when NODE_ENV=production/)
+  t.throws(() => loadConfig({ DATA_DIR: '/tmp/x', NODE_ENV: 'production' }), /SESSION_SECRET is required/)
+  const ok = loadConfig({ ...base, NODE_ENV: 'production', BASE_URL: 'https://hubben.example.se' })
+  t.equal(ok.secureCookies, true)
+})
+
+t.test('HUBBEN_NOW freezes the clock', async (t) => {
+  const c = loadConfig({ ...base, HUBBEN_NOW: '2026-12-01T07:10:00+01:00' })
+  t.equal(c.frozenNow?.toISOString(), '2026-12-01T06:10:00.000Z')
+})
