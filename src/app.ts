@@ -10,6 +10,7 @@ import staffRoutes from './staff/routes.js'
 import startRoutes from './start/routes.js'
 import { unreadNotificationCount } from './notify/notifications.js'
 import { initI18n } from './web/i18n.js'
+import { queryCounter } from './db/index.js'
 // Boxes: each module marks its box as built when imported, before the start page's routes.
 import { BOX_PLUGINS } from './boxes/index.js'
 
@@ -37,6 +38,15 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions = {}): Promise<
     routerOptions: { maxParamLength: 200 },
   })
   app.decorate('outboxKick', opts.kick ?? (() => {}))
+
+  // Outside production every response says how many SQL statements it took (budgets, benchmarks).
+  if (deps.config.env !== 'production') {
+    app.addHook('onRequest', async () => { queryCounter.enterWith({ count: 0 }) })
+    app.addHook('onSend', async (_req, reply) => {
+      const store = queryCounter.getStore()
+      if (store) reply.header('x-hubben-queries', String(store.count))
+    })
+  }
 
   await app.register(framePlugin, deps)
   installErrorHandlers(app)
