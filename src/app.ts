@@ -7,6 +7,7 @@ import authRoutes from './auth/routes.js'
 import profileRoutes from './boxes/profile/routes.js'
 import settingsRoutes from './boxes/settings/routes.js'
 import staffRoutes from './staff/routes.js'
+import adminRoutes from './admin/routes.js'
 import startRoutes from './start/routes.js'
 import { unreadNotificationCount } from './notify/notifications.js'
 import { initI18n } from './web/i18n.js'
@@ -58,6 +59,7 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions = {}): Promise<
   await app.register(profileRoutes)
   await app.register(settingsRoutes)
   await app.register(staffRoutes)
+  await app.register(adminRoutes)
   for (const plugin of BOX_PLUGINS) await app.register(plugin)
   await app.register(startRoutes)
   return app

@@ -188,3 +188,21 @@ t.test('settings: language applies at once; contact details validated', async (t
   t.match(addr.body, /fem siffror/)
   t.match((await anna.get('/settings')).body, /Skatteverket/, 'the page says the nightly transfer overwrites the address')
 })
+
+t.test('an admin sends a new activation link from the staff area; others cannot', async (t) => {
+  await newGuardian('invited@example.com')
+  const admin = await loginAs(app, 'admin')
+  t.match((await admin.get('/staff')).body, /href="\/staff\/admin\/invite"/)
+  const bad = await admin.post('/staff/admin/invite', { email: 'erik.lind@example.com' })
+  t.equal(bad.statusCode, 422)
+  t.match(bad.body, /redan aktiverat/)
+  const before = smtp.mails.length
+  const ok = await admin.post('/staff/admin/invite', { email: 'invited@example.com' })
+  t.equal(ok.statusCode, 303)
+  await ctx.deliver()
+  await smtp.waitFor(before + 1)
+  t.match(smtp.mails.at(-1)!.text, /\/activate\//)
+  const karin = await loginAs(app, 'karin.berg')
+  t.equal((await karin.get('/staff/admin/invite')).statusCode, 404)
+  t.equal((await karin.post('/staff/admin/invite', { email: 'invited@example.com' })).statusCode, 404)
+})
