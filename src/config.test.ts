@@ -27,6 +27,7 @@ t.test('production refuses a frozen clock and a missing session secret', async (
   t.throws(() => loadConfig({ DATA_DIR: '/tmp/x', NODE_ENV: 'production' }), /SESSION_SECRET is required/)
   const ok = loadConfig({ ...base, NODE_ENV: 'production', BASE_URL: 'https://hubben.example.se' })
   t.equal(ok.secureCookies, true)
+  t.equal(loadConfig({ ...base, NODE_ENV: 'production' }).secureCookies, true, 'Secure cookies in production')
 })
 
 t.test('HUBBEN_NOW freezes the clock', async (t) => {

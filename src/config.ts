@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import type { SmsSettings } from './notify/sms.js'
 
 export interface Config {
   env: 'development' | 'production' | 'test'
@@ -14,6 +15,8 @@ export interface Config {
   sessionIdleMinutes: number
   smtpUrl: string | undefined
   mailFrom: string
+  /** SMS gateway (46elks API shape); unset: SMS are kept in DATA_DIR/sms. */
+  sms: SmsSettings | undefined
   /** ISO instant that freezes the clock; never in production. */
   frozenNow: Date | undefined
   secureCookies: boolean
@@ -43,6 +46,21 @@ function devSecret(dataDir: string): string {
   const secret = randomBytes(32).toString('hex')
   writeFileSync(file, secret, { mode: 0o600 })
   return secret
+}
+
+/** SMS_API_URL, SMS_API_USER and SMS_API_PASSWORD together, or none of them. */
+function smsSettings(env: Env): SmsSettings | undefined {
+  const apiUrl = env.SMS_API_URL || undefined
+  const user = env.SMS_API_USER || undefined
+  const password = env.SMS_API_PASSWORD || undefined
+  if (!apiUrl && !user && !password) return undefined
+  if (!apiUrl || !user || !password) throw new ConfigError('SMS_API_URL, SMS_API_USER and SMS_API_PASSWORD must be set together')
+  if (!/^https?:\/\//.test(apiUrl)) throw new ConfigError('SMS_API_URL must start with http:// or https://')
+  const from = env.SMS_FROM || 'Hubben'
+  if (!/^[A-Za-z][A-Za-z0-9]{1,10}$/.test(from) && !/^\+[1-9]\d{7,14}$/.test(from)) {
+    throw new ConfigError('SMS_FROM must be 2-11 letters and digits starting with a letter, or a phone number such as +46701234567')
+  }
+  return { apiUrl, user, password, from }
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -91,8 +109,10 @@ export function loadConfig(env: Env = process.env): Config {
     sessionIdleMinutes: int(env, 'SESSION_IDLE_MINUTES', 120, 5, 24 * 60),
     smtpUrl,
     mailFrom: env.MAIL_FROM || 'Hubben <no-reply@hubben.local>',
+    sms: smsSettings(env),
     frozenNow,
-    secureCookies: env.SECURE_COOKIES ? env.SECURE_COOKIES === 'true' : baseUrl.startsWith('https://'),
+    // Production cookies are Secure unless explicitly turned off (e.g. TLS ends at a proxy on the same host).
+    secureCookies: env.SECURE_COOKIES ? env.SECURE_COOKIES === 'true' : nodeEnv === 'production' || baseUrl.startsWith('https://'),
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
   }
 }

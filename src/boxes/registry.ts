@@ -34,6 +34,15 @@ export interface BoxDef {
   /** Guardian-only boxes answer 403 to pupils (SPEC.md section 1). */
   guardianOnly?: boolean
   summary?(ctx: BoxContext): Promise<BoxSummary | null>
+  /** A main action shown on the tile itself (e.g. the green "Anmäl frånvaro"), when it applies. */
+  action?(actor: Actor, child: Child): BoxAction | null
+}
+
+export interface BoxAction {
+  href: string
+  /** Translation key of the button text. */
+  label: string
+  variant?: 'green' | 'primary'
 }
 
 export type BoxKey =
@@ -74,10 +83,11 @@ export function box(key: BoxKey): BoxDef {
 }
 
 /** Marks a box as built and gives it its summary; called by the box's plugin. */
-export function defineBox(key: BoxKey, impl: Pick<BoxDef, 'summary'>): BoxDef {
+export function defineBox(key: BoxKey, impl: Pick<BoxDef, 'summary' | 'action'>): BoxDef {
   const def = box(key)
   def.built = true
   if (impl.summary) def.summary = impl.summary
+  if (impl.action) def.action = impl.action
   return def
 }
 

@@ -34,6 +34,7 @@ export default async function startRoutes(app: FastifyInstance) {
       title: b.title(child),
       href: `/children/${child.id}/${b.path}`,
       summary: summaries[i],
+      action: b.action?.(actor, child) ?? null,
       built: b.built,
     }))
     return reply.page('start/index', { tiles })
