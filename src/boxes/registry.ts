@@ -18,7 +18,7 @@ export interface BoxContext {
 /** A tile's live summary: a translation key with its values. */
 export interface BoxSummary {
   key: string
-  params?: Record<string, string | number>
+  params?: Record<string, string | number | undefined>
 }
 
 export interface BoxDef {
