@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { CareScheduleTables } from '../boxes/care-schedule/tables.js'
 
 /** A timestamptz: read as Date, written as Date or ISO string. */
 export type Timestamp = ColumnType<Date, Date | string, Date | string>
@@ -141,4 +142,4 @@ export interface CoreTables {
  * The whole schema. Each box declares its own tables in `src/boxes/<box>/tables.ts`
  * and adds its interface to this list.
  */
-export interface Database extends CoreTables {}
+export interface Database extends CoreTables, CareScheduleTables {}
