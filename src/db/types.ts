@@ -1,4 +1,8 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { MessagesTables } from '../boxes/messages/tables.js'
+import type { PushTables } from '../notify/tables.js'
+import type { TimetableTables } from '../boxes/timetable/tables.js'
+import type { AbsenceTables } from '../boxes/absence/tables.js'
 import type { CareScheduleTables } from '../boxes/care-schedule/tables.js'
 
 /** A timestamptz: read as Date, written as Date or ISO string. */
@@ -142,4 +146,4 @@ export interface CoreTables {
  * The whole schema. Each box declares its own tables in `src/boxes/<box>/tables.ts`
  * and adds its interface to this list.
  */
-export interface Database extends CoreTables, CareScheduleTables {}
+export interface Database extends CoreTables, MessagesTables, PushTables, CareScheduleTables, TimetableTables, AbsenceTables {}

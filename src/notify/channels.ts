@@ -1,5 +1,6 @@
 import type { Config } from '../config.js'
 import type { Channels } from './outbox.js'
+import { smsChannel } from './sms.js'
 
 /**
  * Channels beyond e-mail (SMS, push), built from configuration. Each box that adds a
@@ -7,5 +8,5 @@ import type { Channels } from './outbox.js'
  * in DATA_DIR for developers.
  */
 export async function extraChannels(_config: Config): Promise<Omit<Partial<Channels>, 'email'>> {
-  return {}
+  return { sms: smsChannel(_config) }
 }

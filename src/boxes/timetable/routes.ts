@@ -1,0 +1,69 @@
+import type { FastifyInstance } from 'fastify'
+import { defineBox } from '../registry.js'
+import { requireBox } from '../../start/routes.js'
+import { loadChild, requireLogin } from '../../web/frame.js'
+import { addSettingsSection } from '../settings/routes.js'
+import { classNames, feedSettings, lessonOn, renewFeedToken, timetableFeed, timetableWeek, todaySummary, weekKey } from './service.js'
+
+defineBox('timetable', { summary: ({ db, clock, child }) => todaySummary(db, clock, child) })
+
+addSettingsSection({
+  id: 'calendar-feed',
+  title: 'timetable:feed.title',
+  template: '/timetable/_settings-feed',
+  data: async (req) => ({ feed: await feedSettings(req.server.deps.db, req.actor!, req.server.deps.config.baseUrl) }),
+})
+
+const id = (raw: unknown) => (typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : NaN)
+
+/** Schema: the child's week, a lesson's details, the printable week and the calendar feed. */
+export default async function timetableRoutes(app: FastifyInstance) {
+  const { db, clock, config } = app.deps
+  const pre = { preHandler: [loadChild, requireBox('timetable')] }
+
+  app.get('/children/:childId/timetable', pre, async (req, reply) => {
+    const [week, classes] = await Promise.all([
+      timetableWeek(db, clock, req.child!, (req.query as { week?: unknown }).week),
+      classNames(db, req.child!),
+    ])
+    if (!week) return reply.callNotFound()
+    return reply.page('timetable/week', { week, classes })
+  })
+
+  app.get('/children/:childId/timetable/lessons/:lessonId', pre, async (req, reply) => {
+    const child = req.child!
+    const lesson = await lessonOn(db, child, id((req.params as { lessonId: string }).lessonId), (req.query as { date?: unknown }).date)
+    if (!lesson) return reply.callNotFound()
+    return reply.pageOrFragment('timetable/lesson', 'timetable/_lesson-detail', { lesson, weekKey: weekKey(lesson.date) })
+  })
+
+  app.get('/children/:childId/timetable/print', pre, async (req, reply) => {
+    const child = req.child!
+    const [week, classes] = await Promise.all([
+      timetableWeek(db, clock, child, (req.query as { week?: unknown }).week),
+      classNames(db, child),
+    ])
+    if (!week) return reply.callNotFound()
+    return reply.fragment('timetable/print', { week, classes })
+  })
+
+  // The secret in the address is the only credential: calendar apps send no cookies.
+  app.get('/feeds/timetable/:token/:file', async (req, reply) => {
+    const { token, file } = req.params as { token: string; file: string }
+    const m = /^(\d{1,9})\.ics$/.exec(file)
+    const text = m ? await timetableFeed(db, clock, token, Number(m[1]), req.t) : null
+    if (text === null) return reply.callNotFound()
+    return reply
+      .header('Cache-Control', 'private, max-age=900')
+      .header('Referrer-Policy', 'no-referrer')
+      .type('text/calendar; charset=utf-8')
+      .send(text)
+  })
+
+  app.post('/settings/calendar-feed', { preHandler: requireLogin }, async (req, reply) => {
+    const had = (await feedSettings(db, req.actor!, config.baseUrl)).hasToken
+    await renewFeedToken(db, req.actor!, clock.now())
+    reply.flash({ kind: 'success', key: had ? 'timetable:feed.renewed' : 'timetable:feed.created' })
+    return reply.redirect('/settings#calendar-feed', 303)
+  })
+}
