@@ -1,5 +1,6 @@
 import type { Config } from '../config.js'
 import type { Channels } from './outbox.js'
+import { pushChannel, resolveVapid, webPushSend } from './push.js'
 import { smsChannel } from './sms.js'
 
 /**
@@ -8,5 +9,7 @@ import { smsChannel } from './sms.js'
  * in DATA_DIR for developers.
  */
 export async function extraChannels(_config: Config): Promise<Omit<Partial<Channels>, 'email'>> {
-  return { sms: smsChannel(_config) }
+  // Push needs VAPID keys: from the environment, or generated into DATA_DIR outside production.
+  const vapid = resolveVapid(_config)
+  return { sms: smsChannel(_config), ...(vapid ? { push: pushChannel(webPushSend(vapid)) } : {}) }
 }

@@ -1,5 +1,7 @@
 import type { Db } from '../db/index.js'
-import type { Executor } from './outbox.js'
+import { enqueue, type Executor } from './outbox.js'
+import type { PushPayload } from './push.js'
+import { translator } from '../web/i18n.js'
 
 /** Areas a person can opt out of (settings) and that notifications belong to. */
 export const AREAS = [
@@ -18,7 +20,11 @@ export interface NewNotification {
   now: Date
 }
 
-/** Creates bell entries in the caller's transaction. */
+/**
+ * Creates bell entries in the caller's transaction, and in that same transaction a push
+ * delivery for every push subscription of each recipient who has not opted out of the
+ * area (settings, Pushnotiser). The push text is rendered in the recipient's language.
+ */
 export async function createNotifications(db: Executor, n: NewNotification): Promise<void> {
   const ids = [...new Set(n.recipientIds)]
   if (ids.length === 0) return
@@ -31,6 +37,33 @@ export async function createNotifications(db: Executor, n: NewNotification): Pro
     link: n.link,
     created_at: n.now,
   }))).execute()
+
+  const subscriptions = await db.selectFrom('push_subscriptions as s')
+    .innerJoin('persons as p', 'p.id', 's.person_id')
+    .select(['s.id', 's.person_id', 's.endpoint', 's.p256dh', 's.auth', 'p.locale'])
+    .select((eb) => eb.selectFrom('persons as c').select('c.given_name').where('c.id', '=', n.childId ?? -1).as('child_name'))
+    .where('s.person_id', 'in', ids)
+    .where((eb) => eb.not(eb.exists(
+      eb.selectFrom('notification_optouts as o').select('o.person_id').whereRef('o.person_id', '=', 's.person_id').where('o.area', '=', n.area),
+    )))
+    .orderBy('s.id')
+    .execute()
+  for (const s of subscriptions) {
+    const t = translator(s.locale)
+    const payload: PushPayload = {
+      subscriptionId: s.id,
+      personId: s.person_id,
+      endpoint: s.endpoint,
+      p256dh: s.p256dh,
+      auth: s.auth,
+      title: s.child_name ? `${t('notifications:push.appName')} · ${s.child_name}` : t('notifications:push.appName'),
+      body: t(`notifications:kinds.${n.kind}`, n.params ?? {}),
+      url: n.link,
+      tag: `${n.area}:${n.link}`,
+      lang: s.locale,
+    }
+    await enqueue(db, { channel: 'push', payload: payload as unknown as Record<string, unknown>, now: n.now })
+  }
 }
 
 export async function unreadNotificationCount(db: Db, personId: number): Promise<number> {

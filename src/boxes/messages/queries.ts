@@ -1,0 +1,237 @@
+import { sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kysely'
+import type { Database } from '../../db/types.js'
+import type { Executor } from '../../notify/outbox.js'
+import type { Actor } from '../../people/service.js'
+
+/** Every SQL statement of the messages box. Each function takes the database or a transaction. */
+
+type ConvEb = ExpressionBuilder<Database & { c: Database['conversations'] }, 'c'>
+
+/**
+ * The actor may still see the conversation's child (guardian of, the pupil themself, staff
+ * of the child's unit). Combined with being a participant, this is the read rule.
+ */
+export function childAccess(eb: ConvEb, actor: Actor): Expression<SqlBool> {
+  switch (actor.role) {
+    case 'guardian':
+      return eb.exists(eb.selectFrom('guardianships as ga').select('ga.child_id').whereRef('ga.child_id', '=', 'c.child_id').where('ga.guardian_id', '=', actor.id))
+    case 'pupil':
+      return eb('c.child_id', '=', actor.id)
+    case 'staff':
+      return eb.exists(eb.selectFrom('persons as ch').innerJoin('staff_units as su', 'su.unit_id', 'ch.unit_id')
+        .select('ch.id').whereRef('ch.id', '=', 'c.child_id').where('su.staff_id', '=', actor.id))
+    case 'admin':
+      return sql<SqlBool>`true`
+  }
+}
+
+export const INBOX_PAGE_SIZE = 25
+
+/**
+ * One page of the actor's conversations, newest activity first: one statement whatever
+ * the number of conversations (counterparts and the last writer are correlated subqueries).
+ */
+export function inboxPage(db: Executor, actor: Actor, opts: { childId?: number; page: number }) {
+  let q = db.selectFrom('conversations as c')
+    .innerJoin('conversation_participants as me', (j) => j.onRef('me.conversation_id', '=', 'c.id').on('me.person_id', '=', actor.id))
+    .innerJoin('persons as ch', 'ch.id', 'c.child_id')
+    .select(['c.id', 'c.title', 'c.child_id', 'c.last_message_at', 'me.unread_count', 'ch.given_name as child_given', 'ch.family_name as child_family'])
+    .select([
+      sql<string | null>`(select string_agg(p.given_name || ' ' || p.family_name, ', ' order by p.family_name, p.given_name)
+        from conversation_participants op join persons p on p.id = op.person_id
+        where op.conversation_id = c.id and op.person_id <> ${actor.id})`.as('counterparts'),
+      sql<string | null>`(select p.given_name || ' ' || p.family_name from messages m join persons p on p.id = m.author_id
+        where m.conversation_id = c.id order by m.id desc limit 1)`.as('last_author'),
+    ])
+    .where((eb) => childAccess(eb as unknown as ConvEb, actor))
+  if (opts.childId !== undefined) q = q.where('c.child_id', '=', opts.childId)
+  return q.orderBy('c.last_message_at', 'desc').orderBy('c.id', 'desc')
+    .limit(INBOX_PAGE_SIZE + 1).offset((opts.page - 1) * INBOX_PAGE_SIZE)
+    .execute()
+}
+
+/** The conversation header, only when the actor takes part and may still see the child. */
+export function conversationForActor(db: Executor, actor: Actor, conversationId: number) {
+  return db.selectFrom('conversations as c')
+    .innerJoin('conversation_participants as me', (j) => j.onRef('me.conversation_id', '=', 'c.id').on('me.person_id', '=', actor.id))
+    .innerJoin('persons as ch', 'ch.id', 'c.child_id')
+    .select(['c.id', 'c.title', 'c.child_id', 'c.created_at', 'me.unread_count', 'me.side', 'ch.given_name as child_given', 'ch.family_name as child_family'])
+    .where('c.id', '=', conversationId)
+    .where((eb) => childAccess(eb as unknown as ConvEb, actor))
+    .executeTakeFirst()
+}
+
+export function messagesOf(db: Executor, conversationId: number) {
+  return db.selectFrom('messages as m')
+    .innerJoin('persons as p', 'p.id', 'm.author_id')
+    .select(['m.id', 'm.author_id', 'm.body', 'm.created_at', 'p.given_name', 'p.family_name', 'p.role'])
+    .where('m.conversation_id', '=', conversationId)
+    .orderBy('m.id')
+    .execute()
+}
+
+export function participantsOf(db: Executor, conversationId: number) {
+  return db.selectFrom('conversation_participants as cp')
+    .innerJoin('persons as p', 'p.id', 'cp.person_id')
+    .select(['cp.person_id', 'cp.side', 'p.given_name', 'p.family_name', 'p.email', 'p.locale', 'p.role'])
+    .where('cp.conversation_id', '=', conversationId)
+    .orderBy('cp.side', 'desc').orderBy('p.family_name').orderBy('p.given_name')
+    .execute()
+}
+
+/** Reading: the actor's unread counter drops to zero, and the bell entries that point here are read. */
+export async function markRead(db: Executor, personId: number, conversationId: number, link: string, now: Date) {
+  await db.updateTable('conversation_participants')
+    .set({ unread_count: 0, last_read_at: now })
+    .where('conversation_id', '=', conversationId).where('person_id', '=', personId)
+    .execute()
+  await db.updateTable('notifications')
+    .set({ read_at: now })
+    .where('recipient_id', '=', personId).where('link', '=', link).where('read_at', 'is', null)
+    .execute()
+}
+
+/** Staff who may receive a message about the child: staff of its unit or of its groups, with an account. */
+export function staffForChild(db: Executor, child: { id: number; unitId: number }) {
+  return db.selectFrom('persons as p')
+    .select(['p.id', 'p.given_name', 'p.family_name'])
+    .select((eb) => [
+      eb.selectFrom('staff_groups as sg')
+        .innerJoin('group_memberships as gm', 'gm.group_id', 'sg.group_id')
+        .innerJoin('groups as g', 'g.id', 'sg.group_id')
+        .select(sql<string>`string_agg(sg.duty || ':' || g.name, '|' order by g.name)`.as('d'))
+        .whereRef('sg.staff_id', '=', 'p.id').where('gm.child_id', '=', child.id)
+        .as('duties'),
+    ])
+    .where('p.role', '=', 'staff')
+    .where('p.username', 'is not', null)
+    .where((eb) => eb.or([
+      eb.exists(eb.selectFrom('staff_units as su').select('su.staff_id').whereRef('su.staff_id', '=', 'p.id').where('su.unit_id', '=', child.unitId)),
+      eb.exists(eb.selectFrom('staff_groups as sg').innerJoin('group_memberships as gm', 'gm.group_id', 'sg.group_id')
+        .select('sg.staff_id').whereRef('sg.staff_id', '=', 'p.id').where('gm.child_id', '=', child.id)),
+    ]))
+    .orderBy('p.family_name').orderBy('p.given_name').orderBy('p.id')
+    .execute()
+}
+
+/** Guardians of a child, with what the notices need. */
+export function guardiansOf(db: Executor, childId: number) {
+  return db.selectFrom('guardianships as g').innerJoin('persons as p', 'p.id', 'g.guardian_id')
+    .select(['p.id']).where('g.child_id', '=', childId).orderBy('p.id').execute()
+}
+
+/** Inserts a conversation unless this author already made one with this key (double submit): then null. */
+export async function insertConversation(db: Executor, row: { childId: number; title: string; createdBy: number; now: Date; key: string | null }) {
+  const inserted = await db.insertInto('conversations')
+    .values({ child_id: row.childId, title: row.title, created_by: row.createdBy, created_at: row.now, last_message_at: row.now, idempotency_key: row.key })
+    .onConflict((oc) => oc.columns(['created_by', 'idempotency_key']).doNothing())
+    .returning('id')
+    .executeTakeFirst()
+  return inserted?.id ?? null
+}
+
+export async function conversationByKey(db: Executor, createdBy: number, key: string) {
+  const row = await db.selectFrom('conversations').select(['id', 'child_id']).where('created_by', '=', createdBy).where('idempotency_key', '=', key).executeTakeFirst()
+  return row ?? null
+}
+
+export async function insertParticipants(db: Executor, conversationId: number, people: { personId: number; side: 'family' | 'staff' }[], authorId: number, now: Date) {
+  await db.insertInto('conversation_participants').values(people.map((p) => ({
+    conversation_id: conversationId,
+    person_id: p.personId,
+    side: p.side,
+    unread_count: p.personId === authorId ? 0 : 1,
+    last_read_at: p.personId === authorId ? now : null,
+  }))).execute()
+}
+
+/** Inserts a message unless this author already sent one with this key: then null. */
+export async function insertMessage(db: Executor, row: { conversationId: number; authorId: number; body: string; now: Date; key: string | null }) {
+  const inserted = await db.insertInto('messages')
+    .values({ conversation_id: row.conversationId, author_id: row.authorId, body: row.body, created_at: row.now, idempotency_key: row.key })
+    .onConflict((oc) => oc.columns(['author_id', 'idempotency_key']).doNothing())
+    .returning('id')
+    .executeTakeFirst()
+  return inserted?.id ?? null
+}
+
+export async function messageByKey(db: Executor, authorId: number, key: string) {
+  return (await db.selectFrom('messages').select(['id', 'conversation_id']).where('author_id', '=', authorId).where('idempotency_key', '=', key).executeTakeFirst()) ?? null
+}
+
+/** A reply: everyone else's counter goes up by one, the writer's is read. */
+export async function bumpAfterReply(db: Executor, conversationId: number, authorId: number, now: Date) {
+  await db.updateTable('conversations').set({ last_message_at: now }).where('id', '=', conversationId).execute()
+  await db.updateTable('conversation_participants')
+    .set((eb) => ({
+      unread_count: sql`case when ${eb.ref('person_id')} = ${authorId} then 0 else ${eb.ref('unread_count')} + 1 end`,
+      last_read_at: sql`case when ${eb.ref('person_id')} = ${authorId} then ${now}::timestamptz else ${eb.ref('last_read_at')} end`,
+    }))
+    .where('conversation_id', '=', conversationId)
+    .execute()
+}
+
+export async function unreadTotal(db: Executor, personId: number): Promise<number> {
+  const row = await db.selectFrom('conversation_participants')
+    .select(sql<number>`coalesce(sum(unread_count), 0)`.as('n'))
+    .where('person_id', '=', personId).where('unread_count', '>', 0)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/** Unread messages per child for the actor (the envelope counts all; the inbox points to the others). */
+export function unreadByChild(db: Executor, personId: number) {
+  return db.selectFrom('conversation_participants as cp')
+    .innerJoin('conversations as c', 'c.id', 'cp.conversation_id')
+    .innerJoin('persons as ch', 'ch.id', 'c.child_id')
+    .select(['c.child_id', 'ch.given_name', 'ch.family_name', sql<number>`sum(cp.unread_count)`.as('n')])
+    .where('cp.person_id', '=', personId).where('cp.unread_count', '>', 0)
+    .groupBy(['c.child_id', 'ch.given_name', 'ch.family_name'])
+    .orderBy('ch.given_name')
+    .execute()
+}
+
+/** Groups a staff member may write to (admins: every group), their own groups first. */
+export function writableGroups(db: Executor, actor: Actor) {
+  let q = db.selectFrom('groups as g').innerJoin('units as u', 'u.id', 'g.unit_id')
+    .select(['g.id', 'g.name', 'u.name as unit_name'])
+    .select((eb) => eb.exists(eb.selectFrom('staff_groups as sg').select('sg.group_id').whereRef('sg.group_id', '=', 'g.id').where('sg.staff_id', '=', actor.id)).as('mine'))
+  if (actor.role !== 'admin') {
+    q = q.where((eb) => eb.exists(eb.selectFrom('staff_units as su').select('su.unit_id').whereRef('su.unit_id', '=', 'g.unit_id').where('su.staff_id', '=', actor.id)))
+  }
+  return q.orderBy('u.name').orderBy('g.name').execute()
+}
+
+/** Children of the staff member's own groups (the everyday choices), or of one group. */
+export function childrenOfStaffGroups(db: Executor, actor: Actor) {
+  return db.selectFrom('persons as c')
+    .innerJoin('group_memberships as gm', 'gm.child_id', 'c.id')
+    .innerJoin('staff_groups as sg', 'sg.group_id', 'gm.group_id')
+    .select(['c.id', 'c.given_name', 'c.family_name'])
+    .distinct()
+    .where('sg.staff_id', '=', actor.id).where('c.role', '=', 'child')
+    .orderBy('c.given_name').orderBy('c.family_name').orderBy('c.id')
+    .execute()
+}
+
+/** Children of a group that have at least one guardian, with their guardians. */
+export function familiesOfGroup(db: Executor, groupId: number) {
+  return db.selectFrom('group_memberships as gm')
+    .innerJoin('guardianships as g', 'g.child_id', 'gm.child_id')
+    .select(['gm.child_id', 'g.guardian_id'])
+    .where('gm.group_id', '=', groupId)
+    .orderBy('gm.child_id').orderBy('g.guardian_id')
+    .execute()
+}
+
+export function groupById(db: Executor, groupId: number) {
+  return db.selectFrom('groups').select(['id', 'name', 'unit_id']).where('id', '=', groupId).executeTakeFirst()
+}
+
+export function staffUnitIds(db: Executor, staffId: number) {
+  return db.selectFrom('staff_units').select('unit_id').where('staff_id', '=', staffId).execute()
+}
+
+export function personName(db: Executor, id: number) {
+  return db.selectFrom('persons').select(['given_name', 'family_name']).where('id', '=', id).executeTakeFirst()
+}
