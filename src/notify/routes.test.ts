@@ -1,4 +1,5 @@
 import t from 'tap'
+import { sql } from 'kysely'
 import { buildTestApp, Client, loginAs } from '../../test/helpers/app.js'
 import { createNotifications } from './notifications.js'
 
@@ -23,7 +24,7 @@ t.test('the bell page lists notifications per child, newest first; opening one m
   t.same(elsaItems, ['Per Holm', 'Karin Berg'], 'newest first within the child')
   t.notMatch(page.body, /Sam Nilsson/, 'only one\'s own')
 
-  const perId = (await db.selectFrom('notifications').select('id').where('recipient_id', '=', world.anna).where('params', '@>', JSON.stringify({ from: 'Per Holm' })).executeTakeFirstOrThrow()).id
+  const perId = (await db.selectFrom('notifications').select('id').where('recipient_id', '=', world.anna).where(sql<string>`params->>'from'`, '=', 'Per Holm').executeTakeFirstOrThrow()).id
   const open = await anna.get(`/notifications/${perId}`)
   t.equal(open.statusCode, 303)
   t.equal(open.headers.location, `/children/${world.elsa}/messages`)
