@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
 import path from 'node:path'
+import { randomBytes } from 'node:crypto'
 import { PermanentDeliveryError } from './mailer.js'
 import type { Channel } from './outbox.js'
 
@@ -66,7 +67,8 @@ export function devSmsOutbox(dir: string, now: () => Date = () => new Date()): C
   return async (payload) => {
     mkdirSync(dir, { recursive: true })
     const msg = payload as unknown as SmsMessage
-    const id = `${Date.now()}-${process.pid}-${++seq}`
+    // Time first so names sort by sending; the random part keeps two outboxes in one process apart.
+    const id = `${Date.now()}-${process.pid}-${++seq}-${randomBytes(3).toString('hex')}`
     writeFileSync(path.join(dir, `${id}.json`), JSON.stringify({ id, sentAt: now().toISOString(), to: msg.to, message: msg.message }, null, 2))
   }
 }

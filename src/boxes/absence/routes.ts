@@ -65,6 +65,8 @@ export default async function absenceRoutes(app: FastifyInstance) {
 
   // Without an SMS gateway, developers read here what would have been sent.
   if (config.env === 'development' && !config.sms) {
-    app.get('/dev/sms', async (_req, reply) => reply.page('dev/sms', { messages: listDevSms(devSmsDir(config.dataDir)) }))
+    const list = () => listDevSms(devSmsDir(config.dataDir))
+    app.get('/dev/sms', async (_req, reply) => reply.page('dev/sms', { messages: list() }))
+    app.get('/dev/sms.json', async (_req, reply) => reply.header('Cache-Control', 'no-store').send(list()))
   }
 }
