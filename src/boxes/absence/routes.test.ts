@@ -287,3 +287,13 @@ t.test('queries per absence page do not grow with the history', async (t) => {
   const details = await maria.get(`${absences(world.sam)}/${report.id}`)
   t.comment(`report details: ${queries(details)} SQL statements`)
 })
+
+t.test('the start page tile carries the green button for guardians only', async (t) => {
+  const anna = await loginAs(app, 'anna.lind')
+  const tile = /tile--absence">[\s\S]*?<\/li>/.exec((await anna.get(`/children/${world.elsa}`)).body)![0]
+  t.match(tile, new RegExp(`<a class="button button--green" href="/children/${world.elsa}/absences/new">Anmäl frånvaro</a>`))
+  t.match(tile, /tile__summary/)
+  const elsa = await loginAs(app, 'elsa.lind')
+  const pupilTile = /tile--absence">[\s\S]*?<\/li>/.exec((await elsa.get(`/children/${world.elsa}`)).body)![0]
+  t.notMatch(pupilTile, /button--green/)
+})

@@ -8,7 +8,11 @@ import {
   Forbidden, absenceHistory, absenceSummary, registrationDetails, reportAbsence, reportDetails, reportForm,
 } from './service.js'
 
-defineBox('absence', { summary: ({ db, clock, actor, child }) => absenceSummary(db, clock, actor, child) })
+defineBox('absence', {
+  summary: ({ db, clock, actor, child }) => absenceSummary(db, clock, actor, child),
+  // The green button sits on the tile too: reporting is what guardians come here for.
+  action: (actor, child) => (actor.role === 'guardian' ? { href: `/children/${child.id}/absences/new`, label: 'absence:report', variant: 'green' } : null),
+})
 addStaffLink({ key: 'absence', title: 'absence:staff.link', href: '/staff/absences' })
 
 const id = (raw: unknown) => (typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : NaN)
