@@ -303,3 +303,22 @@ t.test('staff following a child link are sent to their own area', async (t) => {
   t.equal(inbox.statusCode, 200)
   t.match(inbox.body, /href="\/staff\/messages\/\d+"/, 'links go to the staff pages')
 })
+
+t.test('two identical submits racing each other create one conversation and one reply', async (t) => {
+  const maria = await loginAs(app, 'maria.nilsson')
+  const form = await maria.get(`/children/${world.sam}/messages/new`)
+  const fields = { to: [String(world.karin)], title: 'Samtidigt', body: 'Dubbelklick', key: keyOf(form.body) }
+  const before = await conversationCount()
+  const [a, b] = await Promise.all([maria.post(`/children/${world.sam}/messages`, fields), maria.post(`/children/${world.sam}/messages`, fields)])
+  t.same([a.statusCode, b.statusCode], [303, 303])
+  t.equal(a.headers.location, b.headers.location, 'both land on the same conversation')
+  t.equal(await conversationCount(), before + 1)
+  const page = await maria.get(a.headers.location as string)
+  const reply = { body: 'Ett svar', key: keyOf(page.body) }
+  const messagesBefore = await messageCount()
+  await Promise.all([maria.post(`${a.headers.location}/replies`, reply), maria.post(`${a.headers.location}/replies`, reply)])
+  t.equal(await messageCount(), messagesBefore + 1)
+  const karinUnread = await db.selectFrom('conversation_participants').select('unread_count')
+    .where('person_id', '=', world.karin).where('conversation_id', '=', Number(/(\d+)$/.exec(a.headers.location as string)![1])).executeTakeFirstOrThrow()
+  t.equal(karinUnread.unread_count, 2, 'karin: the first message and one reply, counted once each')
+})
