@@ -169,6 +169,14 @@ t.test('at most a year ahead', async (t) => {
   t.match(far.body, /högst ett år framåt/)
   const edge = await anna.post(`${elsaUrl}/days/2027-12-01`, { start: '08:00', end: '16:00', comment: '' })
   t.equal(edge.statusCode, 303)
+  const farWeek = await anna.get(`${elsaUrl}?week=2027-W50`)
+  t.match(farWeek.body, /högst ett år framåt, till och med 1 december 2027/)
+  t.notMatch(farWeek.body, /har redan börjat/)
+  const farForm = await anna.get(`${elsaUrl}/weeks/2027-W50`)
+  t.notMatch(farForm.body, /name="start1"/)
+  const farPost = await anna.post(`${elsaUrl}/weeks/2027-W50`, { start1: '08:00', end1: '16:00' })
+  t.equal(farPost.statusCode, 422)
+  t.match(farPost.body, /Veckan ligger mer än ett år fram/)
 })
 
 t.test('Lägg till/Ändra vecka: a week with repetition every 2 weeks for 6 weeks', async (t) => {

@@ -110,8 +110,14 @@ t.test('the repetition is bounded to a year ahead', async (t) => {
   t.equal(!none.ok && none.errors.weeks?.key, 'care:errors.limitMissing')
   const before = checkWeek({ ...base, until: '2026-12-06' }, hours, '2026-12-07', today)
   t.equal(!before.ok && before.errors.until?.key, 'care:errors.untilBeforeWeek')
-  const farWeek = checkWeek(week({ 1: ['07:00', '16:00'] }), hours, '2027-11-29', today)
+  const farWeek = checkWeek(week({ 1: ['07:00', '16:00'] }), hours, '2027-12-06', today)
   t.equal(!farWeek.ok && farWeek.errors._form?.key, 'care:errors.weekTooFar')
+  // The last week that starts within the year: its days past the limit are left out.
+  const last = checkWeek(week({ 1: ['07:00', '16:00'], 5: ['07:00', '16:00'] }), hours, '2027-11-29', today)
+  t.ok(last.ok)
+  const plan = last.ok ? planWeekWrite('2027-11-29', last.pattern, null, today) : null
+  t.same(plan?.writes.map((w) => w.day), ['2027-11-29', '2027-11-30', '2027-12-01'])
+  t.same(plan?.skipped, [])
 })
 
 t.test('head count per half hour', async (t) => {

@@ -91,6 +91,11 @@ export function weekEditable(monday: IsoDate, today: IsoDate): boolean {
   return dayState(monday, today) === 'open'
 }
 
+export function weekStateOf(monday: IsoDate, today: IsoDate): 'open' | 'started' | 'tooFar' {
+  const state = dayState(monday, today)
+  return state === 'locked' ? 'started' : state
+}
+
 /** The first week whose Monday can still be changed. */
 export function firstEditableMonday(today: IsoDate): IsoDate {
   return addDaysIso(mondayOf(today), 7)
@@ -245,9 +250,9 @@ export function checkWeek(input: WeekInput, hours: OpeningHours, monday: IsoDate
       else if (compareIso(until, limit) > 0) errors.until = { key: 'care:errors.untilTooFar', params: { date: limit } }
       else rep.until = until
     }
-  } else if (compareIso(addDaysIso(monday, 4), limit) > 0) {
-    errors._form = { key: 'care:errors.weekTooFar', params: { date: limit } }
   }
+  // Days of the week past the limit are skipped like locked days; a week that starts past it is refused.
+  if (compareIso(monday, limit) > 0) errors._form = { key: 'care:errors.weekTooFar', params: { date: limit } }
   if (Object.keys(errors).length) return { ok: false, errors }
   return { ok: true, pattern, rep }
 }
@@ -318,7 +323,10 @@ export interface CareWeekView {
   days: WeekDayView[]
   canEdit: boolean
   weekEditable: boolean
+  /** Why a week cannot be entered as a whole: it has started, or it lies more than a year ahead. */
+  weekState: 'open' | 'started' | 'tooFar'
   firstEditable: string
+  limit: IsoDate
 }
 
 /** Hela veckan: Monday to Friday with times and comment bubbles. One query. */
@@ -346,7 +354,9 @@ export async function careScheduleWeek(db: Db, actor: Actor, child: Child, monda
     }),
     canEdit: canRegister(actor),
     weekEditable: canRegister(actor) && weekEditable(monday, today),
+    weekState: weekStateOf(monday, today),
     firstEditable: weekParam(firstEditableMonday(today)),
+    limit: oneYearAfter(today),
   }
 }
 
@@ -440,6 +450,8 @@ export interface WeekFormView {
   param: string
   week: number
   editable: boolean
+  weekState: 'open' | 'started' | 'tooFar'
+  limit: IsoDate
   firstEditable: string
   days: { weekday: Weekday; date: IsoDate; state: DayState; start: string; end: string; hasComment: boolean }[]
   /** A recent week with registrations to fill this one from. */
@@ -465,6 +477,8 @@ export async function careWeekForm(db: Db, actor: Actor, child: Child, monday: I
   return {
     monday, param: weekParam(monday), week: isoWeekOf(monday).week,
     editable: weekEditable(monday, today),
+    weekState: weekStateOf(monday, today),
+    limit: oneYearAfter(today),
     firstEditable: weekParam(firstEditableMonday(today)),
     days: WEEKDAYS.map((wd) => {
       const date = addDaysIso(monday, wd - 1)
