@@ -76,6 +76,7 @@ t.test('a lesson\'s details: a page of its own, or only the partial for htmx', a
   t.equal(frag.statusCode, 200)
   t.notMatch(frag.body, /<html|class="bar"/, 'no frame in the fragment')
   t.match(frag.body, /<h2 id="lesson-title">Engelska<\/h2>/)
+  t.match(frag.body, /week=2026-W49">Stäng<\/a>/)
   // Not on that weekday, a date that is no date, and a lesson that does not exist.
   t.equal((await anna.get(`/children/${world.elsa}/timetable/lessons/${id}?date=2026-12-02`)).statusCode, 404)
   t.equal((await anna.get(`/children/${world.elsa}/timetable/lessons/${id}?date=2026-13-03`)).statusCode, 404)
