@@ -4,7 +4,7 @@ import { cleanBody } from '../web/forms.js'
 import { sendActivation } from '../auth/service.js'
 import { addStaffLink } from '../staff/registry.js'
 
-addStaffLink({ key: 'admin-invite', title: 'admin:invite.link', href: '/staff/admin/invite' })
+addStaffLink({ key: 'admin-invite', title: 'admin:invite.link', href: '/staff/admin/invite', roles: ['admin'] })
 
 /** preHandler: administrators only; everyone else gets 404. */
 export async function requireAdmin(req: FastifyRequest, reply: FastifyReply) {

@@ -4,7 +4,7 @@ import { requireStaff } from '../web/frame.js'
 import { addStaffLink } from '../staff/registry.js'
 import type { Db } from '../db/index.js'
 
-addStaffLink({ key: 'outbox', title: 'outbox:link', href: '/staff/outbox' })
+addStaffLink({ key: 'outbox', title: 'outbox:link', href: '/staff/outbox', roles: ['admin'] })
 
 export const FAILED_PAGE_SIZE = 100
 

@@ -18,7 +18,8 @@ export interface Mailer {
 export class PermanentDeliveryError extends Error {}
 
 export function smtpMailer(url: string, from: string): Mailer {
-  const transport = nodemailer.createTransport(url)
+  // A pooled transport keeps connections open between mails (a morning of notices is many mails).
+  const transport = nodemailer.createTransport(url + (url.includes('?') ? '&' : '?') + 'pool=true')
   return {
     kind: 'smtp',
     async send(msg) {

@@ -6,6 +6,8 @@ export interface StaffLink {
   href: string
   /** Shown only for these unit kinds; all when absent. */
   unitKinds?: ('school' | 'preschool')[]
+  /** Shown only to these roles; staff and admins when absent. */
+  roles?: ('staff' | 'admin')[]
 }
 
 export const STAFF_LINKS: StaffLink[] = []

@@ -9,7 +9,8 @@ export default async function staffRoutes(app: FastifyInstance) {
   app.get('/staff', { preHandler: requireStaff }, async (req, reply) => {
     const places = await staffPlaces(db, req.actor!)
     const kinds = new Set(places.map((p) => p.unitKind))
-    const links = STAFF_LINKS.filter((l) => !l.unitKinds || l.unitKinds.some((k) => kinds.has(k)))
+    const role = req.actor!.role as 'staff' | 'admin'
+    const links = STAFF_LINKS.filter((l) => (!l.unitKinds || l.unitKinds.some((k) => kinds.has(k))) && (!l.roles || l.roles.includes(role)))
     return reply.page('staff/index', { places, links })
   })
 }

@@ -203,6 +203,7 @@ t.test('an admin sends a new activation link from the staff area; others cannot'
   await smtp.waitFor(before + 1)
   t.match(smtp.mails.at(-1)!.text, /\/activate\//)
   const karin = await loginAs(app, 'karin.berg')
+  t.notMatch((await karin.get('/staff')).body, /\/staff\/admin\/invite|\/staff\/outbox/, 'admin links only for admins')
   t.equal((await karin.get('/staff/admin/invite')).statusCode, 404)
   t.equal((await karin.post('/staff/admin/invite', { email: 'invited@example.com' })).statusCode, 404)
 })
