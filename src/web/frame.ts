@@ -61,9 +61,13 @@ declare module '@fastify/session' {
   }
 }
 
-/** htmx asked for a part of the page (boosted navigation gets the whole page). */
+/**
+ * htmx asked for a part of the page. Boosted navigation and htmx's history restore (the
+ * back button with an empty history cache) need the whole page.
+ */
 export function wantsFragment(req: FastifyRequest): boolean {
-  return req.headers['hx-request'] === 'true' && req.headers['hx-boosted'] !== 'true'
+  return req.headers['hx-request'] === 'true' && req.headers['hx-boosted'] !== 'true' &&
+    req.headers['hx-history-restore-request'] !== 'true'
 }
 
 /** Only our own paths may be redirect targets after login. */

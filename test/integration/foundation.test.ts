@@ -216,3 +216,12 @@ t.test('htmx is served from the package with a long cache', async (t) => {
   const css = await app.inject(/href="(\/static\/css\/app\.css\?v=[0-9a-f]+)"/.exec(page.body)![1]!)
   t.equal(css.statusCode, 200)
 })
+
+t.test('fragments only for plain htmx requests; boosted and history-restore get the page', async (t) => {
+  const { wantsFragment } = await import('../../src/web/frame.js')
+  const req = (h: Record<string, string>) => ({ headers: h }) as never
+  t.ok(wantsFragment(req({ 'hx-request': 'true' })))
+  t.notOk(wantsFragment(req({})))
+  t.notOk(wantsFragment(req({ 'hx-request': 'true', 'hx-boosted': 'true' })))
+  t.notOk(wantsFragment(req({ 'hx-request': 'true', 'hx-history-restore-request': 'true' })))
+})
