@@ -31,6 +31,11 @@ export interface DbHandle {
 
 export async function openPostgres(url: string, max = 10): Promise<DbHandle> {
   const pool = new pg.Pool({ connectionString: url, max })
+  // An idle connection that the server closes (restart, failover) must not crash the process:
+  // the pool drops it and the next query opens a new one; /readyz reports the outage.
+  pool.on('error', (err) => {
+    if (process.env.NODE_ENV !== 'test') console.error(`PostgreSQL connection lost: ${(err as Error).message}`)
+  })
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log })
   return { db, engine: 'postgres', close: () => db.destroy() }
 }
