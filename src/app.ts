@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify'
+import { sql } from 'kysely'
 import type { AppDeps } from './deps.js'
 import framePlugin from './web/frame.js'
 import { installErrorHandlers } from './web/errors.js'
@@ -62,5 +63,15 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions = {}): Promise<
   await app.register(adminRoutes)
   for (const plugin of BOX_PLUGINS) await app.register(plugin)
   await app.register(startRoutes)
+
+  // The benchmark's baseline (npm run bench): a bare route on the same server setup, one
+  // trivial SQL statement and a tiny template. Exists only with HUBBEN_BENCH=1 outside production.
+  if (process.env.HUBBEN_BENCH === '1' && deps.config.env !== 'production') {
+    app.get('/bench/baseline', async (req, reply) => {
+      const { rows } = await sql<{ n: number }>`select 1 as n`.execute(deps.db)
+      reply.type('text/html; charset=utf-8')
+      return reply.send(await reply.viewAsync('bench/baseline', { lang: req.lang, n: rows[0]!.n }))
+    })
+  }
   return app
 }
