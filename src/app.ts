@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
+import fastifyCompress from '@fastify/compress'
 import type { AppDeps } from './deps.js'
 import framePlugin from './web/frame.js'
 import { installErrorHandlers } from './web/errors.js'
@@ -40,6 +41,17 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions = {}): Promise<
     routerOptions: { maxParamLength: 200 },
   })
   app.decorate('outboxKick', opts.kick ?? (() => {}))
+
+  // Responses of 1 KB or more go out compressed (brotli or gzip, as the browser accepts),
+  // pages and static files alike; registered first so that every route gets it.
+  await app.register(fastifyCompress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] })
+  // Pages are personal: a browser may keep one but must ask again before showing it; no shared cache may keep it.
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (!reply.hasHeader('cache-control') && String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
+      reply.header('Cache-Control', 'private, no-cache')
+    }
+    return payload
+  })
 
   // Outside production every response says how many SQL statements it took (budgets, benchmarks).
   if (deps.config.env !== 'production') {

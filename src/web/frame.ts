@@ -118,9 +118,11 @@ async function framePlugin(app: FastifyInstance, deps: AppDeps) {
   await app.register(fastifyStatic, {
     root: PUBLIC_DIR,
     prefix: '/static/',
-    // Fingerprinted URLs (?v=hash) never change content: cache for a year.
+    // Fingerprinted URLs (?v=hash) never change content: cache for a year. Others (the
+    // manifest's icons) may change under the same URL: a day, then ask again.
     setHeaders(reply, filePath) {
-      reply.header('Cache-Control', filePath.endsWith('sw.js') ? 'no-cache' : 'public, max-age=31536000, immutable')
+      const fingerprinted = /[?&]v=[0-9a-f]{10}(&|$)/.test(reply.request.url)
+      reply.header('Cache-Control', filePath.endsWith('sw.js') ? 'no-cache' : fingerprinted ? 'public, max-age=31536000, immutable' : 'public, max-age=86400')
     },
   })
   await app.register(fastifyView, {
