@@ -39,6 +39,7 @@ const { values: opt } = parseArgs({
     now: { type: 'string', default: DISTRICT_NOW },
     pages: { type: 'string' },
     profile: { type: 'boolean', default: false },
+    'skip-baseline': { type: 'boolean', default: false },
     out: { type: 'string' },
     label: { type: 'string', default: '' },
     rush: { type: 'boolean', default: false },
@@ -355,7 +356,8 @@ async function benchPages(): Promise<void> {
     }
 
     log(`Measuring: ${num('connections')} connections, ${seconds} s per page, ${sessions.length} sessions.`)
-    const base1 = await measure('baseline', [{ req: baselineReq }])
+    const skipBaseline = opt['skip-baseline']
+    const base1 = skipBaseline ? null : await measure('baseline', [{ req: baselineReq }])
     const rows: Row[] = []
     for (const page of pages) {
       const reqs = sessions.map((s) => ({ req: page.request(s), cookie: s.cookie })).filter((x): x is { req: BenchRequest; cookie: string } => x.req !== null)
@@ -363,11 +365,9 @@ async function benchPages(): Promise<void> {
       rows.push(await measure(page.name, reqs))
       loadAvg.push(os.loadavg()[0]!)
     }
-    const base2 = await measure('baseline (again)', [{ req: baselineReq }])
-    const baseRps = (base1.rps + base2.rps) / 2
-    for (const r of rows) r.ratio = r.rps / baseRps
-    base1.ratio = base1.rps / baseRps
-    base2.ratio = base2.rps / baseRps
+    const base2 = skipBaseline ? null : await measure('baseline (again)', [{ req: baselineReq }])
+    const baseRps = base1 && base2 ? (base1.rps + base2.rps) / 2 : NaN
+    for (const r of [...rows, ...(base1 ? [base1] : []), ...(base2 ? [base2] : [])]) r.ratio = r.rps / baseRps
 
     const pgVersion = await (async () => {
       const c = new pg.Client({ connectionString: opt.db }); await c.connect()
@@ -375,14 +375,14 @@ async function benchPages(): Promise<void> {
       await c.end()
       return v
     })()
-    const md = report([base1, ...rows, base2], { pupils, sessions: sessions.length, loadAvg, pgVersion })
+    const md = report([...(base1 ? [base1] : []), ...rows, ...(base2 ? [base2] : [])], { pupils, sessions: sessions.length, loadAvg, pgVersion })
     console.log(`\n${md}`)
     const out = opt.out ?? (filter ? null : 'docs/bench-latest.md')
     if (out) {
       writeFileSync(path.resolve(ROOT, out), md)
       log(`Written to ${out}.`)
     }
-    const failed = rows.reduce((n, r) => n + r.failed, 0) + base1.failed + base2.failed
+    const failed = rows.reduce((n, r) => n + r.failed, 0) + (base1?.failed ?? 0) + (base2?.failed ?? 0)
     if (failed) {
       console.error(`${failed} requests failed.`)
       process.exitCode = 1

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import fastifyCompress from '@fastify/compress'
 import type { AppDeps } from './deps.js'
-import framePlugin from './web/frame.js'
+import framePlugin, { sqlCounter } from './web/frame.js'
 import { installErrorHandlers } from './web/errors.js'
 import opsRoutes from './web/ops-routes.js'
 import authRoutes from './auth/routes.js'
@@ -11,7 +11,7 @@ import settingsRoutes from './boxes/settings/routes.js'
 import staffRoutes from './staff/routes.js'
 import adminRoutes from './admin/routes.js'
 import startRoutes from './start/routes.js'
-import { unreadNotificationCount } from './notify/notifications.js'
+import { unreadNotificationsSql } from './notify/notifications.js'
 import { initI18n } from './web/i18n.js'
 import { queryCounter } from './db/index.js'
 // Boxes: each module marks its box as built when imported, before the start page's routes.
@@ -65,7 +65,7 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions = {}): Promise<
   await app.register(framePlugin, deps)
   installErrorHandlers(app)
 
-  app.frameCounters.set('notifications', (d, actor) => unreadNotificationCount(d.db, actor.id))
+  app.frameCounters.set('notifications', sqlCounter(unreadNotificationsSql))
 
   await app.register(opsRoutes, { devMail: opts.devMail })
   await app.register(authRoutes)

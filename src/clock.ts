@@ -1,5 +1,4 @@
 import { TZDate } from '@date-fns/tz'
-import { addDays, getISOWeek, getISOWeekYear, startOfISOWeek, format } from 'date-fns'
 
 /** Every calendar date in Hubben is a date in Sweden. */
 export const TIME_ZONE = 'Europe/Stockholm'
@@ -28,14 +27,35 @@ export function fixedClock(at: Date | string): Clock & { set(at: Date | string):
   }
 }
 
+// Formatting through date-fns/tz showed up in profiles (every page asks for today and a
+// week's dates many times): Stockholm's date and time come from one cached Intl formatter,
+// and calendar arithmetic (days, weekdays, ISO weeks) is plain UTC date arithmetic, which
+// needs no time zone at all.
+const stockholmParts = new Intl.DateTimeFormat('en-GB', {
+  timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+})
+let lastMinute = NaN
+let lastParts = { date: '', time: '' }
+
+function stockholm(instant: Date): { date: IsoDate; time: string } {
+  // Stockholm's offset is whole hours: within one UTC minute the date and time are the same.
+  const minute = Math.floor(instant.getTime() / 60_000)
+  if (minute === lastMinute) return lastParts
+  const p: Record<string, string> = {}
+  for (const part of stockholmParts.formatToParts(instant)) p[part.type] = part.value
+  lastMinute = minute
+  lastParts = { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}` }
+  return lastParts
+}
+
 /** The Stockholm calendar date of an instant. */
 export function toIsoDate(instant: Date): IsoDate {
-  return format(new TZDate(instant.getTime(), TIME_ZONE), 'yyyy-MM-dd')
+  return stockholm(instant).date
 }
 
 /** 'HH:mm' in Stockholm for an instant. */
 export function toLocalTime(instant: Date): string {
-  return format(new TZDate(instant.getTime(), TIME_ZONE), 'HH:mm')
+  return stockholm(instant).time
 }
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
@@ -46,14 +66,19 @@ export function isIsoDate(s: unknown): s is IsoDate {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s
 }
 
-/** A calendar date at noon Stockholm time, safe for day arithmetic across DST. */
-function noon(date: IsoDate): TZDate {
-  const [y, m, d] = date.split('-').map(Number)
-  return new TZDate(y!, m! - 1, d!, 12, 0, 0, TIME_ZONE)
+const DAY_MS = 86_400_000
+
+/** Midnight UTC of a calendar date: a number to do calendar arithmetic on. */
+function utcDay(date: IsoDate): number {
+  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)))
+}
+
+function fromUtcDay(ms: number): IsoDate {
+  return new Date(ms).toISOString().slice(0, 10)
 }
 
 export function addDaysIso(date: IsoDate, days: number): IsoDate {
-  return format(addDays(noon(date), days), 'yyyy-MM-dd')
+  return fromUtcDay(utcDay(date) + days * DAY_MS)
 }
 
 /** The instant of a wall-clock time ('HH:mm') on a Stockholm date. */
@@ -63,20 +88,21 @@ export function stockholmInstant(date: IsoDate, time: string): Date {
   return new Date(new TZDate(y!, m! - 1, d!, hh!, mm!, 0, TIME_ZONE).getTime())
 }
 
-/** ISO week number and week-year of a date, as Swedes number weeks. */
+/** ISO week number and week-year of a date, as Swedes number weeks (the week of its Thursday). */
 export function isoWeekOf(date: IsoDate): { year: number; week: number } {
-  const n = noon(date)
-  return { year: getISOWeekYear(n), week: getISOWeek(n) }
+  const thursday = utcDay(date) + (4 - isoWeekday(date)) * DAY_MS
+  const year = new Date(thursday).getUTCFullYear()
+  return { year, week: 1 + Math.floor((thursday - Date.UTC(year, 0, 1)) / (7 * DAY_MS)) }
 }
 
 /** The Monday of the ISO week that holds the date. */
 export function mondayOf(date: IsoDate): IsoDate {
-  return format(startOfISOWeek(noon(date)), 'yyyy-MM-dd')
+  return addDaysIso(date, 1 - isoWeekday(date))
 }
 
 /** 1 = Monday ... 7 = Sunday. */
 export function isoWeekday(date: IsoDate): number {
-  const day = noon(date).getDay()
+  const day = new Date(utcDay(date)).getUTCDay()
   return day === 0 ? 7 : day
 }
 

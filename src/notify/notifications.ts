@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Db } from '../db/index.js'
 import { enqueue, type Executor } from './outbox.js'
 import type { PushPayload } from './push.js'
@@ -64,6 +65,11 @@ export async function createNotifications(db: Executor, n: NewNotification): Pro
     }
     await enqueue(db, { channel: 'push', payload: payload as unknown as Record<string, unknown>, now: n.now })
   }
+}
+
+/** The bell's count as an SQL expression (the frame reads the bar's counts in one statement). */
+export function unreadNotificationsSql(personId: number) {
+  return sql<number>`select count(*) from notifications where recipient_id = ${personId} and read_at is null`
 }
 
 export async function unreadNotificationCount(db: Db, personId: number): Promise<number> {

@@ -31,14 +31,31 @@ export function isStaff(actor: Actor): boolean {
   return actor.role === 'staff' || actor.role === 'admin'
 }
 
+/** The columns of persons an Actor is made of (the session store loads them with the session). */
+export const ACTOR_COLUMNS = ['id', 'role', 'given_name', 'family_name', 'username', 'locale', 'email', 'mobile'] as const
+
+export interface ActorRow {
+  id: number
+  role: 'guardian' | 'child' | 'staff' | 'admin'
+  given_name: string
+  family_name: string
+  username: string | null
+  locale: Locale
+  email: string | null
+  mobile: string | null
+}
+
 export async function loadActor(db: Db, personId: number): Promise<Actor | null> {
   const row = await db
     .selectFrom('persons')
-    .select(['id', 'role', 'given_name', 'family_name', 'username', 'locale', 'email', 'mobile'])
+    .select(ACTOR_COLUMNS)
     .where('id', '=', personId)
     .where('username', 'is not', null)
     .executeTakeFirst()
-  if (!row) return null
+  return row ? toActor(row) : null
+}
+
+export function toActor(row: ActorRow): Actor {
   return {
     id: row.id,
     role: row.role === 'child' ? 'pupil' : row.role,

@@ -4,6 +4,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { TFunction } from 'i18next'
 import { Eta } from 'eta'
+import { sql, type RawBuilder } from 'kysely'
 import fastifyCookie from '@fastify/cookie'
 import fastifySession from '@fastify/session'
 import fastifyCsrf from '@fastify/csrf-protection'
@@ -13,7 +14,7 @@ import fastifyView from '@fastify/view'
 import fastifyFormbody from '@fastify/formbody'
 import type { AppDeps } from '../deps.js'
 import { childForActor, childrenOfActor, isStaff, loadActor, type Actor, type Child } from '../people/service.js'
-import { kyselySessionStore } from './session-store.js'
+import { kyselySessionStore, takeLoadedActor } from './session-store.js'
 import { DEFAULT_LOCALE, isLocale, translator, type Locale } from './i18n.js'
 import { formatters, type Formatters } from './format.js'
 import type { FieldErrors } from './forms.js'
@@ -141,7 +142,8 @@ async function framePlugin(app: FastifyInstance, deps: AppDeps) {
   app.addHook('preHandler', async (req) => {
     const personId = req.session?.personId
     if (personId) {
-      req.actor = await loadActor(db, personId)
+      const loaded = takeLoadedActor(req.session.sessionId, personId)
+      req.actor = loaded !== undefined ? loaded : await loadActor(db, personId)
       if (!req.actor) {
         await req.session.destroy()
       } else {
@@ -192,11 +194,17 @@ async function framePlugin(app: FastifyInstance, deps: AppDeps) {
     let currentChild: Child | null = req.child
     if (actor) {
       const entries = [...app.frameCounters.entries()]
-      const [values, child] = await Promise.all([
-        Promise.all(entries.map(([, count]) => count(deps, actor).catch(() => 0))),
+      // Counts given as SQL expressions are read together, in one statement.
+      const inSql = entries.filter(([, count]) => 'sql' in count) as [string, SqlCounter][]
+      const [values, sqlValues, child] = await Promise.all([
+        Promise.all(entries.map(([, count]) => ('sql' in count ? Promise.resolve(0) : count(deps, actor).catch(() => 0)))),
+        inSql.length
+          ? sql<Record<string, unknown>>`select ${sql.join(inSql.map(([, c], i) => sql`(${c.sql(actor.id)}) as ${sql.ref(`c${i}`)}`))}`
+            .execute(db).then((r) => r.rows[0] ?? {}, () => ({} as Record<string, unknown>))
+          : Promise.resolve({} as Record<string, unknown>),
         currentChild || isStaff(actor) ? currentChild : currentChildFor(req, actor),
       ])
-      counts = Object.fromEntries(entries.map(([k], i) => [k, values[i] ?? 0]))
+      counts = Object.fromEntries(entries.map(([k, count], i) => [k, 'sql' in count ? Number(sqlValues[`c${inSql.findIndex(([key]) => key === k)}`] ?? 0) : values[i] ?? 0]))
       currentChild = child
     }
     return { ...base, flash, counts, currentChild, staffArea: actor ? isStaff(actor) : false }
@@ -231,6 +239,19 @@ async function framePlugin(app: FastifyInstance, deps: AppDeps) {
 }
 
 export default fp(framePlugin, { name: 'hubben-frame' })
+
+/** A count for the purple bar as an SQL expression of the person's id (see sqlCounter). */
+export type SqlCounter = ((deps: AppDeps, actor: Actor) => Promise<number>) & { sql: (personId: number) => RawBuilder<unknown> }
+
+/**
+ * A bar count given as one SQL expression (a scalar subquery): the frame reads every such
+ * count of a page in a single statement instead of one statement each.
+ */
+export function sqlCounter(expr: (personId: number) => RawBuilder<unknown>): SqlCounter {
+  const count = async (deps: AppDeps, actor: Actor) =>
+    Number((await sql<{ n: unknown }>`select (${expr(actor.id)}) as n`.execute(deps.db)).rows[0]?.n ?? 0)
+  return Object.assign(count, { sql: expr })
+}
 
 /** preHandler: the page needs a logged-in person. */
 export async function requireLogin(req: FastifyRequest, reply: FastifyReply) {

@@ -48,8 +48,30 @@ export function initI18n(): typeof instance {
   return instance
 }
 
+// A page calls t() a few hundred times, mostly with a bare key; i18next's lookup showed
+// in profiles. Translations do not change while running, so a bare key's text is kept
+// (per language, a bounded number of keys); calls with values go to i18next as before.
+const MEMO_MAX = 5000
+const fixed = new Map<Locale, TFunction>()
+
 export function translator(locale: Locale): TFunction {
-  return initI18n().getFixedT(locale)
+  let t = fixed.get(locale)
+  if (!t) {
+    const base = initI18n().getFixedT(locale) as unknown as (...args: unknown[]) => string
+    const memo = new Map<string, string>()
+    t = ((...args: unknown[]) => {
+      const key = args[0]
+      if (args.length !== 1 || typeof key !== 'string') return base(...args)
+      let text = memo.get(key)
+      if (text === undefined) {
+        text = base(key)
+        if (memo.size < MEMO_MAX) memo.set(key, text)
+      }
+      return text
+    }) as unknown as TFunction
+    fixed.set(locale, t)
+  }
+  return t
 }
 
 /** All keys of a namespace in one language, flattened (used by the locale parity test). */

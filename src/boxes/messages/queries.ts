@@ -171,6 +171,11 @@ export async function bumpAfterReply(db: Executor, conversationId: number, autho
     .execute()
 }
 
+/** The envelope's count as an SQL expression (the frame reads the bar's counts in one statement). */
+export function unreadTotalSql(personId: number) {
+  return sql<number>`select coalesce(sum(unread_count), 0) from conversation_participants where person_id = ${personId} and unread_count > 0`
+}
+
 export async function unreadTotal(db: Executor, personId: number): Promise<number> {
   const row = await db.selectFrom('conversation_participants')
     .select(sql<number>`coalesce(sum(unread_count), 0)`.as('n'))

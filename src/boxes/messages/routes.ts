@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { loadChild } from '../../web/frame.js'
+import { loadChild, sqlCounter } from '../../web/frame.js'
+import { unreadTotalSql } from './queries.js'
 import { requireBox } from '../../start/routes.js'
 import { asArray, cleanBody, parseForm, type FieldErrors } from '../../web/forms.js'
 import { isStaff } from '../../people/service.js'
@@ -8,7 +9,7 @@ import { defineBox } from '../registry.js'
 import { NewMessageForm, ReplyForm, TITLE_MAX, BODY_MAX } from './schemas.js'
 import {
   ConversationNotFound, inbox, openConversation, parseIds, recipientOptions, replyToConversation, startConversation,
-  unreadForChild, unreadMessageCount, type ConversationView,
+  unreadForChild, type ConversationView,
 } from './service.js'
 
 defineBox('messages', {
@@ -53,7 +54,7 @@ export default async function messagesRoutes(app: FastifyInstance) {
   const pre = { preHandler: [loadChild, requireBox('messages')] }
   const ctx = () => ({ now: clock.now(), baseUrl: config.baseUrl })
 
-  app.frameCounters.set('messages', (d, actor) => unreadMessageCount(d.db, actor))
+  app.frameCounters.set('messages', sqlCounter(unreadTotalSql))
 
   app.get('/children/:childId/messages', pre, async (req, reply) => {
     const child = req.child!
