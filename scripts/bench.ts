@@ -339,10 +339,13 @@ async function benchPages(): Promise<void> {
       .filter((x): x is { req: BenchRequest; cookie: string } => x.req !== null && x.req.method === 'GET')
     if (num('warmup') > 0 && gets.length) {
       log(`Warming up for ${num('warmup')} s...`)
-      await load(gets, num('warmup'))
+      // Every page and the baseline, so that the first measurement pays for no lazy loading.
+      await load([...gets, ...gets.map(() => ({ req: baselineReq, cookie: undefined }))].map((x) => ({ ...x, req: { ...x.req, expect: 0 } })), num('warmup'))
     }
 
     const measure = async (name: string, reqs: { req: BenchRequest; cookie?: string }[]) => {
+      // A second for the server to finish the last run's requests.
+      await new Promise((resolve) => setTimeout(resolve, 1000))
       const r = await load(reqs, seconds)
       const samples = await Promise.all(reqs.slice(0, 10).map((x) => sizeOf(x.req, x.cookie)))
       const row = {

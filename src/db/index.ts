@@ -151,5 +151,5 @@ function isAlive(pid: number): boolean {
 }
 
 export async function openDatabase(cfg: { databaseUrl?: string; dataDir: string }): Promise<DbHandle> {
-  return cfg.databaseUrl ? openPostgres(cfg.databaseUrl) : openPglite(path.join(cfg.dataDir, 'pglite'))
+  return cfg.databaseUrl ? openPostgres(cfg.databaseUrl, Number(process.env.DATABASE_POOL_SIZE) || 10) : openPglite(path.join(cfg.dataDir, 'pglite'))
 }
