@@ -105,11 +105,11 @@ export function staffForChild(db: Executor, child: { id: number; unitId: number 
     ])
     .where('p.role', '=', 'staff')
     .where('p.username', 'is not', null)
-    .where((eb) => eb.or([
-      eb.exists(eb.selectFrom('staff_units as su').select('su.staff_id').whereRef('su.staff_id', '=', 'p.id').where('su.unit_id', '=', child.unitId)),
-      eb.exists(eb.selectFrom('staff_groups as sg').innerJoin('group_memberships as gm', 'gm.group_id', 'sg.group_id')
-        .select('sg.staff_id').whereRef('sg.staff_id', '=', 'p.id').where('gm.child_id', '=', child.id)),
-    ]))
+    // From the child's unit and groups to their staff (not every staff member of the district
+    // tested one by one: at district size that plan was costed high enough to be JIT-compiled).
+    .where('p.id', 'in', (eb) => eb.selectFrom('staff_units as su').select('su.staff_id').where('su.unit_id', '=', child.unitId)
+      .union(eb.selectFrom('staff_groups as sg').innerJoin('group_memberships as gm', 'gm.group_id', 'sg.group_id')
+        .select('sg.staff_id').where('gm.child_id', '=', child.id)))
     .orderBy('p.family_name').orderBy('p.given_name').orderBy('p.id')
     .execute()
 }
