@@ -46,17 +46,20 @@ export async function openPostgres(url: string, max = 10): Promise<DbHandle> {
 // parse and plan (a page's statements are small lookups), every time. Set
 // DATABASE_PREPARED_STATEMENTS=off behind a pooler that cannot keep prepared statements
 // (PgBouncer in transaction mode before 1.21).
+// Not prepared: statements that are not plain DML, and an ON CONFLICT whose target has a
+// WHERE (a partial unique index): with a parameter there, a generic plan cannot infer the index.
 const statementNames = new Map<string, string>()
 const MAX_STATEMENT_NAMES = 2000
 const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i
+const CONFLICT_WHERE = /on conflict\s*\([^)]*\)\s*where/i
 
 function statementName(text: string): string | undefined {
   let name = statementNames.get(text)
-  if (!name && statementNames.size < MAX_STATEMENT_NAMES && PREPARABLE.test(text)) {
-    name = `hubben_${statementNames.size}`
+  if (name === undefined && statementNames.size < MAX_STATEMENT_NAMES) {
+    name = PREPARABLE.test(text) && !CONFLICT_WHERE.test(text) ? `hubben_${statementNames.size}` : ''
     statementNames.set(text, name)
   }
-  return name
+  return name || undefined
 }
 
 function preparedStatements(client: pg.PoolClient): void {

@@ -251,3 +251,17 @@ t.test('pages are compressed, personal and never kept by shared caches', async (
   const small = await app.inject({ url: '/healthz', headers: { 'accept-encoding': 'gzip' } })
   t.equal(small.headers['content-encoding'], undefined, 'answers under 1 KB go uncompressed')
 })
+
+t.test('statements stay correct when PostgreSQL switches a prepared statement to its generic plan', async (t) => {
+  // PostgreSQL plans a prepared statement for its values five times, then may keep one
+  // generic plan: a value that decided something at planning time (an ON CONFLICT on a
+  // partial index) must not be a parameter. Sequential calls reuse one pooled connection.
+  const { absenceQueries } = await import('../../src/boxes/absence/queries.js')
+  for (let i = 0; i < 12; i++) {
+    const date = `2025-0${1 + (i % 9)}-${String(10 + i).padStart(2, '0')}`
+    const first = await absenceQueries(db).insertReport({ childId: world.sam, date, wholeDay: true, reason: 'illness', comment: '', reportedBy: world.maria, now: clock.now() })
+    const again = await absenceQueries(db).insertReport({ childId: world.sam, date, wholeDay: true, reason: 'illness', comment: '', reportedBy: world.maria, now: clock.now() })
+    t.ok(first, `report ${i + 1} stored`)
+    t.equal(again, null, `report ${i + 1} stored once`)
+  }
+})

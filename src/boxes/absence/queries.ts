@@ -53,7 +53,8 @@ export function absenceQueries(db: Executor) {
     async insertReport(v: { childId: number; date: IsoDate; wholeDay: boolean; reason: AbsenceReason; comment: string; reportedBy: number; now: Date }): Promise<number | null> {
       const row = await db.insertInto('absence_reports')
         .values({ child_id: v.childId, date: v.date, whole_day: v.wholeDay, reason: v.reason, comment: v.comment, reported_by: v.reportedBy, created_at: v.now })
-        .onConflict((oc) => oc.columns(['child_id', 'date']).where('whole_day', '=', true).doNothing())
+        // The index's own predicate, not a parameter: a prepared statement's generic plan cannot infer the index from `whole_day = $1`.
+        .onConflict((oc) => oc.columns(['child_id', 'date']).where(sql<boolean>`whole_day`).doNothing())
         .returning('id')
         .executeTakeFirst()
       return row?.id ?? null
