@@ -128,6 +128,8 @@ async function startServer(): Promise<ChildProcess> {
 
 async function stopServer(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return
+  // Requests the load generator left in flight finish first.
+  await new Promise((resolve) => setTimeout(resolve, 2000))
   await new Promise<void>((resolve) => {
     child.once('exit', () => resolve())
     child.kill('SIGTERM')
