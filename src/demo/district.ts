@@ -389,9 +389,13 @@ async function seedMessages({ db, today, now, r }: DistrictContext): Promise<voi
     'Hej,\n\nJag har lagt in det i kalendern. Säg till om ni behöver något mer från oss.\n\nVänliga hälsningar',
     'Hej!\n\nVi har pratat om det hemma och tycker att det fungerar fint. Hör gärna av er igen.',
     'Hej,\n\nBra att veta! Vi skickar med det som behövs på måndag.']`
-  const contact = `(select sg.staff_id from group_memberships gm join staff_groups sg on sg.group_id = gm.group_id
-      where gm.child_id = %CHILD% and sg.duty in ('mentor', 'preschool') order by sg.staff_id limit 1)`
-  const contactOf = (child: string) => contact.replace('%CHILD%', child)
+  // Each child's contact (the class mentor, or the department's first member of staff), once.
+  await run(db, `create temp table district_contact (child_id integer primary key, staff_id integer not null) on commit drop`)
+  await run(db, `
+    insert into district_contact
+    select distinct on (gm.child_id) gm.child_id, sg.staff_id from group_memberships gm join staff_groups sg on sg.group_id = gm.group_id
+    where sg.duty in ('mentor', 'preschool') order by gm.child_id, sg.staff_id`)
+  const contactOf = (child: string) => `(select staff_id from district_contact where child_id = ${child})`
   await run(db, `
     insert into conversations (child_id, title, created_by, created_at, last_message_at, idempotency_key)
     select id, (${titles})[1 + floor(${r(`id || ':t:' || k`)} * 12)::int], coalesce(author, ${contactOf('id')}), at, at, null
@@ -467,14 +471,18 @@ async function seedAbsence({ db, today, r }: DistrictContext): Promise<void> {
   const days = schoolDaysSql(addDaysIso(today, -365), addDaysIso(today, -1))
   await run(db, `
     insert into absence_reports (child_id, date, whole_day, reason, comment, reported_by, created_at)
-    select c.id, d.day, u.kind = 'preschool' or ${r(`c.id || ':r:' || d.day`)} < 0.036,
-      case when u.kind = 'preschool' then (case when ${r(`c.id || ':q:' || d.day`)} < 0.8 then 'illness' else 'leave' end)
-           else (case when ${r(`c.id || ':q:' || d.day`)} < 0.9 then 'illness' else 'other' end) end,
-      '', (select min(guardian_id) from guardianships where child_id = c.id),
-      ((d.day + time '06:40') + floor(${r(`c.id || ':m:' || d.day`)} * 90) * interval '1 minute') at time zone 'Europe/Stockholm'
-    from persons c join units u on u.id = c.unit_id cross join (${days}) d
-    where c.role = 'child' and ${r(`c.id || ':r:' || d.day`)} < 0.045
-    order by d.day, c.id`)
+    select x.id, x.day, x.kind = 'preschool' or x.rr < 0.036,
+      case when x.kind = 'preschool' then (case when ${r(`x.id || ':q:' || x.day`)} < 0.8 then 'illness' else 'leave' end)
+           else (case when ${r(`x.id || ':q:' || x.day`)} < 0.9 then 'illness' else 'other' end) end,
+      '', (select min(guardian_id) from guardianships where child_id = x.id),
+      ((x.day + time '06:40') + floor(${r(`x.id || ':m:' || x.day`)} * 90) * interval '1 minute') at time zone 'Europe/Stockholm'
+    from (
+      select c.id, u.kind, d.day, ${r(`c.id || ':r:' || d.day`)} as rr
+      from persons c join units u on u.id = c.unit_id cross join (${days}) d
+      where c.role = 'child' offset 0
+    ) x
+    where x.rr < 0.045
+    order by x.day, x.id`)
   await run(db, `
     insert into absence_report_lessons (report_id, child_id, date, lesson_id)
     select id, child_id, date, lesson_id from (
@@ -496,15 +504,16 @@ async function seedAbsence({ db, today, r }: DistrictContext): Promise<void> {
   // ...an unexcused lesson on about 0.4% of school days...
   await run(db, `
     insert into lesson_attendance (child_id, lesson_id, date, status, registered_by, registered_at)
-    select distinct on (c.id, d.day) c.id, l.id, d.day, 'absent_invalid', l.teacher_id, (d.day + l.ends_at) at time zone 'Europe/Stockholm'
-    from persons c
-    join group_memberships gm on gm.child_id = c.id
+    select distinct on (x.id, x.day) x.id, l.id, x.day, 'absent_invalid', l.teacher_id, (x.day + l.ends_at) at time zone 'Europe/Stockholm'
+    from (
+      select c.id, d.day from persons c cross join (${days}) d
+      where c.role = 'child' and ${r(`c.id || ':i:' || d.day`)} < 0.004
+    ) x
+    join group_memberships gm on gm.child_id = x.id
     join groups g on g.id = gm.group_id and g.kind = 'class'
-    cross join (${days}) d
-    join timetable_lessons l on l.group_id = g.id and l.weekday = extract(isodow from d.day)
-    where c.role = 'child' and ${r(`c.id || ':i:' || d.day`)} < 0.004
-      and not exists (select 1 from absence_reports ar where ar.child_id = c.id and ar.date = d.day)
-    order by c.id, d.day, ${r(`l.id || ':' || c.id`)}
+    join timetable_lessons l on l.group_id = g.id and l.weekday = extract(isodow from x.day)
+    where not exists (select 1 from absence_reports ar where ar.child_id = x.id and ar.date = x.day)
+    order by x.id, x.day, ${r(`l.id || ':' || x.id`)}
     on conflict do nothing`)
   // ...and every lesson of the last five school days registered (present unless registered otherwise).
   const lastWeek = schoolDaysSql(addDaysIso(today, -7), addDaysIso(today, -1))
@@ -534,19 +543,31 @@ async function seedCareSchedule({ db, today, now, r }: DistrictContext): Promise
   const noon = (day: string) => `((${day} + time '12:00') at time zone 'Europe/Stockholm')`
   await run(db, `
     insert into care_days (child_id, day, starts_at, ends_at, comment, comment_changed_at, comment_seen_at, updated_by, updated_at)
-    select c.id, dd.day,
-      time '06:30' + floor(${r(`c.id || ':s'`)} * 8) * interval '15 minutes' + case when extract(isodow from dd.day) = 1 then interval '15 minutes' else interval '0' end,
-      time '14:00' + floor(${r(`c.id || ':e'`)} * 11) * interval '15 minutes' - case when extract(isodow from dd.day) = 5 then interval '60 minutes' else interval '0' end,
-      case when ${r(`c.id || ':c:' || dd.day`)} < 0.02 then (${comments})[1 + floor(${r(`c.id || ':t:' || dd.day`)} * 5)::int] end,
-      case when ${r(`c.id || ':c:' || dd.day`)} < 0.02 then least(${nowSql}, ${noon('dd.day')} - interval '3 days') end,
-      case when ${r(`c.id || ':c:' || dd.day`)} < 0.02 and dd.day <= '${today}'::date then ${noon('dd.day')} - interval '2 days' end,
-      (select min(guardian_id) from guardianships where child_id = c.id),
-      least(${nowSql} - interval '1 hour', ${noon('dd.day')} - interval '7 days')
-    from persons c join units u on u.id = c.unit_id
-    cross join (select d::date as day from generate_series('${from}'::date, '${to}'::date, interval '1 day') d) dd
-    where c.role = 'child' and (u.kind = 'preschool' or (u.has_fritids and c.in_fritids))
-      and extract(isodow from dd.day) < 6 and ${r(`c.id || ':x:' || dd.day`)} >= 0.05
-    order by dd.day, c.id`)
+    select k.id, x.day,
+      k.st + case when extract(isodow from x.day) = 1 then interval '15 minutes' else interval '0' end,
+      k.en - case when extract(isodow from x.day) = 5 then interval '60 minutes' else interval '0' end,
+      case when x.rc < 0.02 then (${comments})[1 + floor(${r(`k.id || ':t:' || x.day`)} * 5)::int] end,
+      case when x.rc < 0.02 then least(${nowSql}, ${noon('x.day')} - interval '3 days') end,
+      case when x.rc < 0.02 and x.day <= '${today}'::date then ${noon('x.day')} - interval '2 days' end,
+      k.guardian,
+      least(${nowSql} - interval '1 hour', ${noon('x.day')} - interval '7 days')
+    from (
+      select c.id,
+        time '06:30' + floor(${r(`c.id || ':s'`)} * 8) * interval '15 minutes' as st,
+        time '14:00' + floor(${r(`c.id || ':e'`)} * 11) * interval '15 minutes' as en,
+        (select min(guardian_id) from guardianships where child_id = c.id) as guardian
+      from persons c join units u on u.id = c.unit_id
+      where c.role = 'child' and (u.kind = 'preschool' or (u.has_fritids and c.in_fritids))
+      offset 0
+    ) k
+    cross join lateral (
+      select dd.day, ${r(`k.id || ':c:' || dd.day`)} as rc, ${r(`k.id || ':x:' || dd.day`)} as rx
+      from (select d::date as day from generate_series('${from}'::date, '${to}'::date, interval '1 day') d) dd
+      where extract(isodow from dd.day) < 6
+      offset 0
+    ) x
+    where x.rx >= 0.05
+    order by k.id, x.day`)
   await run(db, `
     insert into care_day_log (child_id, day, action, starts_at, ends_at, comment, changed_by, changed_at)
     select child_id, day, 'set', starts_at, ends_at, comment, updated_by, updated_at
