@@ -42,6 +42,8 @@ const { values: opt } = parseArgs({
     'skip-baseline': { type: 'boolean', default: false },
     out: { type: 'string' },
     label: { type: 'string', default: '' },
+    /** Run the server from another checkout (e.g. a worktree of an older commit, for a before/after table). */
+    'app-dir': { type: 'string' },
     rush: { type: 'boolean', default: false },
     'rush-seconds': { type: 'string', default: '120' },
     'rush-share': { type: 'string', default: '0.05' },
@@ -101,7 +103,7 @@ async function startServer(): Promise<ChildProcess> {
   if (opt.profile) mkdirSync(profDir, { recursive: true })
   const args = [...(opt.profile ? ['--cpu-prof', '--cpu-prof-dir', profDir] : []), '--import', 'tsx', 'src/main.ts']
   const child = spawn(process.execPath, args, {
-    cwd: ROOT,
+    cwd: opt['app-dir'] ? path.resolve(opt['app-dir']) : ROOT,
     env: {
       ...process.env,
       NODE_ENV: 'test', HUBBEN_BENCH: '1', HUBBEN_NOW: opt.now, DATABASE_URL: opt.db, PORT: String(PORT), HOST: '127.0.0.1',
@@ -558,7 +560,7 @@ async function morningRush(): Promise<void> {
     console.log(`\n${md}`)
     for (const f of failures.slice(0, 10)) console.error(`  failed: ${f}`)
     for (const p of problems.slice(0, 10)) console.error(`  problem: ${p}`)
-    if (opt.out) writeFileSync(path.resolve(ROOT, opt.out), md)
+    writeFileSync(path.resolve(ROOT, opt.out ?? 'docs/bench-rush-latest.md'), md)
     if (failures.length || readersResult.failed || problems.length) process.exitCode = 1
   } finally {
     await stopServer(server)
