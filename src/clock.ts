@@ -109,3 +109,23 @@ export function isoWeekday(date: IsoDate): number {
 export function compareIso(a: IsoDate, b: IsoDate): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
+
+/** '2026-W49': the ISO week that holds the date, as week URLs write it. */
+export function isoWeekKey(date: IsoDate): string {
+  const { year, week } = isoWeekOf(date)
+  return `${year}-W${String(week).padStart(2, '0')}`
+}
+
+/** The Monday of an ISO week written as '2026-W49' (or '2026-W9'), or null when there is no such week. */
+export function parseIsoWeekKey(raw: unknown): IsoDate | null {
+  if (typeof raw !== 'string') return null
+  const m = /^(\d{4})-W(\d{1,2})$/.exec(raw)
+  if (!m) return null
+  const year = Number(m[1])
+  const week = Number(m[2])
+  if (year < 2000 || year > 2100 || week < 1 || week > 53) return null
+  // 4 January is always in week 1; week 53 exists only in some years.
+  const monday = addDaysIso(mondayOf(`${year}-01-04`), (week - 1) * 7)
+  const back = isoWeekOf(monday)
+  return back.year === year && back.week === week ? monday : null
+}

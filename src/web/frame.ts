@@ -83,7 +83,7 @@ async function framePlugin(app: FastifyInstance, deps: AppDeps) {
   app.decorate('frameCounters', new Map())
 
   // Security headers (helmet). They are the same for every response, so they are made
-  // once: @fastify/helmet rebuilds helmet's middleware on every request (seen in profiles).
+  // once: the @fastify/helmet plugin rebuilt helmet's middleware on every request (seen in profiles).
   const securityHeaders = helmetHeaders({
     contentSecurityPolicy: {
       useDefaults: false,

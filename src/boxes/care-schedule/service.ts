@@ -1,6 +1,6 @@
 import type { Db } from '../../db/index.js'
 import {
-  addDaysIso, compareIso, isIsoDate, isoWeekOf, isoWeekday, mondayOf, toIsoDate, type IsoDate,
+  addDaysIso, compareIso, isIsoDate, isoWeekKey, isoWeekOf, isoWeekday, mondayOf, parseIsoWeekKey, toIsoDate, type IsoDate,
 } from '../../clock.js'
 import { childForActor, isStaff, type Actor, type Child } from '../../people/service.js'
 import type { FieldError, FieldErrors } from '../../web/forms.js'
@@ -36,24 +36,9 @@ export function parseDate(raw: string): IsoDate | null {
   return isIsoDate(iso) ? iso : null
 }
 
-/** "2026-W49" for the ISO week that holds the date. */
-export function weekParam(date: IsoDate): string {
-  const { year, week } = isoWeekOf(date)
-  return `${year}-W${String(week).padStart(2, '0')}`
-}
-
-/** The Monday of an ISO week given as "2026-W49", or null when there is no such week. */
-export function parseWeekParam(raw: unknown): IsoDate | null {
-  if (typeof raw !== 'string') return null
-  const m = /^(\d{4})-W(\d{1,2})$/.exec(raw.trim())
-  if (!m) return null
-  const year = Number(m[1])
-  const week = Number(m[2])
-  if (year < 2000 || year > 2100 || week < 1 || week > 53) return null
-  const monday = addDaysIso(mondayOf(`${year}-01-04`), (week - 1) * 7)
-  const check = isoWeekOf(monday)
-  return check.year === year && check.week === week ? monday : null
-}
+/** Week URLs ('2026-W49'): one implementation for every box, in src/clock.ts. */
+export const weekParam = isoWeekKey
+export const parseWeekParam = parseIsoWeekKey
 
 /** Monday to Friday of the week that starts on `monday`. */
 export function weekDates(monday: IsoDate): IsoDate[] {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import ical, { ICalEventStatus } from 'ical-generator'
 import type { Db } from '../../db/index.js'
 import type { Executor } from '../../notify/outbox.js'
-import { addDaysIso, isIsoDate, isoWeekOf, mondayOf, stockholmInstant, type Clock, type IsoDate } from '../../clock.js'
+import { addDaysIso, isIsoDate, isoWeekKey, isoWeekOf, mondayOf, parseIsoWeekKey, stockholmInstant, type Clock, type IsoDate } from '../../clock.js'
 import { childrenOfActor, loadActor, childForActor, type Actor, type Child } from '../../people/service.js'
 import { timetableQueries, type OccurrenceRow } from './queries.js'
 import type { BoxSummary } from '../registry.js'
@@ -63,25 +63,9 @@ export function toLessonView(r: OccurrenceRow): LessonView {
   }
 }
 
-/** '2026-W49' for the ISO week that holds the date. */
-export function weekKey(date: IsoDate): string {
-  const { year, week } = isoWeekOf(date)
-  return `${year}-W${String(week).padStart(2, '0')}`
-}
-
-/** The Monday of an ISO week written as '2026-W49', or null when there is no such week. */
-export function parseWeekKey(key: unknown): IsoDate | null {
-  if (typeof key !== 'string') return null
-  const m = /^(\d{4})-W(\d{2})$/.exec(key)
-  if (!m) return null
-  const year = Number(m[1])
-  const week = Number(m[2])
-  if (year < 2000 || year > 2100 || week < 1 || week > 53) return null
-  // 4 January is always in week 1.
-  const monday = addDaysIso(mondayOf(`${year}-01-04`), (week - 1) * 7)
-  const back = isoWeekOf(monday)
-  return back.year === year && back.week === week ? monday : null
-}
+/** Week URLs ('2026-W49'): one implementation for every box, in src/clock.ts. */
+export const weekKey = isoWeekKey
+export const parseWeekKey = parseIsoWeekKey
 
 /** Timetables exist for school children only (SPEC.md section 1). */
 function hasTimetable(child: Child): boolean {
