@@ -61,13 +61,21 @@ export function conversationForActor(db: Executor, actor: Actor, conversationId:
     .executeTakeFirst()
 }
 
-export function messagesOf(db: Executor, conversationId: number) {
-  return db.selectFrom('messages as m')
+/** Messages shown at once on a conversation page; older ones are a link away. */
+export const CONVERSATION_PAGE_SIZE = 30
+
+/**
+ * The newest messages of a conversation (before `beforeId` when given), oldest first.
+ * One more than a page is read, to know whether older messages exist.
+ */
+export async function messagesOf(db: Executor, conversationId: number, beforeId?: number) {
+  let q = db.selectFrom('messages as m')
     .innerJoin('persons as p', 'p.id', 'm.author_id')
     .select(['m.id', 'm.author_id', 'm.body', 'm.created_at', 'p.given_name', 'p.family_name', 'p.role'])
     .where('m.conversation_id', '=', conversationId)
-    .orderBy('m.id')
-    .execute()
+  if (beforeId !== undefined) q = q.where('m.id', '<', beforeId)
+  const rows = await q.orderBy('m.id', 'desc').limit(CONVERSATION_PAGE_SIZE + 1).execute()
+  return { rows: rows.slice(0, CONVERSATION_PAGE_SIZE).reverse(), hasOlder: rows.length > CONVERSATION_PAGE_SIZE }
 }
 
 export function participantsOf(db: Executor, conversationId: number) {

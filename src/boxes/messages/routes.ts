@@ -25,6 +25,12 @@ export function pageParam(req: FastifyRequest): number {
   return raw && /^\d{1,5}$/.test(raw) && Number(raw) > 0 ? Number(raw) : 1
 }
 
+/** `?before=<message id>`: the older page of a conversation; anything else is the newest page. */
+export function beforeParam(req: FastifyRequest): number | undefined {
+  const raw = (req.query as Record<string, unknown> | undefined)?.before
+  return typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : undefined
+}
+
 export function idParam(req: FastifyRequest, name: string): number | null {
   const raw = (req.params as Record<string, string | undefined>)[name]
   return raw && /^\d{1,9}$/.test(raw) ? Number(raw) : null
@@ -107,7 +113,7 @@ export default async function messagesRoutes(app: FastifyInstance) {
     if (id === null) return reply.callNotFound()
     if (isStaff(req.actor!)) return reply.redirect(`/staff/messages/${id}`, 303)
     try {
-      const view = await openConversation(db, req.actor!, id, clock.now(), { childId: req.child!.id })
+      const view = await openConversation(db, req.actor!, id, clock.now(), { childId: req.child!.id, beforeId: beforeParam(req) })
       return renderConversation(reply, view, { backHref: `/children/${req.child!.id}/messages` })
     } catch (err) {
       if (err instanceof ConversationNotFound) return reply.callNotFound()

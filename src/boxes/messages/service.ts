@@ -41,6 +41,8 @@ export interface ConversationView {
   childName: string
   participants: { name: string; side: 'family' | 'staff'; me: boolean }[]
   messages: { id: number; author: string; mine: boolean; staff: boolean; at: Date; body: string }[]
+  /** The page with the messages before these, when there are any. */
+  olderHref: string | null
   /** Where the reply form posts. */
   replyAction: string
 }
@@ -100,13 +102,16 @@ export async function unreadForChild(db: Db, actor: Actor, childId: number): Pro
  * of it, the pupil themself, staff of its unit). Reading marks it read for this person.
  * With `childId`, a conversation about another child is not found (the URL names the child).
  */
-export async function openConversation(db: Db, actor: Actor, conversationId: number, now: Date, opts: { childId?: number } = {}): Promise<ConversationView> {
+export async function openConversation(
+  db: Db, actor: Actor, conversationId: number, now: Date, opts: { childId?: number; beforeId?: number } = {},
+): Promise<ConversationView> {
   const head = await q.conversationForActor(db, actor, conversationId)
   if (!head || (opts.childId !== undefined && head.child_id !== opts.childId)) throw new ConversationNotFound()
   const href = conversationHref(actor, head.child_id, head.id)
   // Mark first, then read: a message arriving in between is shown and stays counted, never lost.
   if (head.unread_count > 0) await q.markRead(db, actor.id, head.id, href, now)
-  const [messages, participants] = await Promise.all([q.messagesOf(db, head.id), q.participantsOf(db, head.id)])
+  const [page, participants] = await Promise.all([q.messagesOf(db, head.id, opts.beforeId), q.participantsOf(db, head.id)])
+  const messages = page.rows
   return {
     id: head.id,
     title: head.title,
@@ -121,6 +126,7 @@ export async function openConversation(db: Db, actor: Actor, conversationId: num
       at: m.created_at,
       body: m.body,
     })),
+    olderHref: page.hasOlder && messages[0] ? `${href}?before=${messages[0].id}` : null,
     replyAction: `${href}/replies`,
   }
 }

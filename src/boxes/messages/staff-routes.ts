@@ -6,7 +6,7 @@ import { childForActor } from '../../people/service.js'
 import { addStaffLink } from '../../staff/registry.js'
 import { NewMessageForm, ReplyForm, TITLE_MAX, BODY_MAX } from './schemas.js'
 import { ConversationNotFound, inbox, openConversation, replyToConversation, staffStartConversations, staffTargets } from './service.js'
-import { idParam, orderErrors, pageParam, renderConversation, withKey } from './routes.js'
+import { beforeParam, idParam, orderErrors, pageParam, renderConversation, withKey } from './routes.js'
 
 addStaffLink({ key: 'messages', title: 'messages:staff.title', href: '/staff/messages' })
 
@@ -58,7 +58,7 @@ export default async function messagesStaffRoutes(app: FastifyInstance) {
     const id = idParam(req, 'conversationId')
     if (id === null) return reply.callNotFound()
     try {
-      const view = await openConversation(db, req.actor!, id, clock.now())
+      const view = await openConversation(db, req.actor!, id, clock.now(), { beforeId: beforeParam(req) })
       return renderConversation(reply, view, { backHref: '/staff/messages' })
     } catch (err) {
       if (err instanceof ConversationNotFound) return reply.callNotFound()
