@@ -1,3 +1,4 @@
+import type { SelectQueryBuilder } from 'kysely'
 import type { Db } from '../db/index.js'
 import type { Clock } from '../clock.js'
 import type { Actor, Child } from '../people/service.js'
@@ -33,9 +34,32 @@ export interface BoxDef {
   built: boolean
   /** Guardian-only boxes answer 403 to pupils (SPEC.md section 1). */
   guardianOnly?: boolean
-  summary?(ctx: BoxContext): Promise<BoxSummary | null>
+  /** The tile's live summary: one query, read with the other tiles' in a single statement. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  summary?(ctx: BoxContext): TileSummary<any>
   /** A main action shown on the tile itself (e.g. the green "Anmäl frånvaro"), when it applies. */
   action?(actor: Actor, child: Child): BoxAction | null
+}
+
+/**
+ * A row as it arrives through json_agg: timestamps as ISO strings, the rest as JSON
+ * (dates, times and numbers already are strings and numbers in this schema).
+ */
+export type FromJson<T> = T extends Date ? string : T extends (infer E)[] ? FromJson<E>[] : T extends object ? { [K in keyof T]: FromJson<T[K]> } : T
+
+/**
+ * A tile summary: a read-only query, and what its rows say. The start page reads every
+ * tile's query (and the box facts) in one statement, each as a JSON array.
+ */
+export interface TileSummary<R> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  query: SelectQueryBuilder<any, any, R>
+  read(rows: FromJson<R>[]): BoxSummary | null
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function tileSummary<R>(query: SelectQueryBuilder<any, any, R>, read: (rows: FromJson<R>[]) => BoxSummary | null): TileSummary<R> {
+  return { query, read }
 }
 
 export interface BoxAction {
@@ -91,27 +115,30 @@ export function defineBox(key: BoxKey, impl: Pick<BoxDef, 'summary' | 'action'>)
   return def
 }
 
-export async function loadBoxFacts(db: Db, clock: Clock, child: Child): Promise<BoxFacts> {
+/** The facts as one boolean SQL expression (the start page reads it with the tiles' summaries). */
+export function boxFactsQuery(db: Db, clock: Clock, child: Child) {
   const now = clock.now()
-  const row = await db
-    .selectNoFrom((eb) => [
-      eb.or([
-        eb.exists(
-          eb.selectFrom('talk_slots as s')
-            .innerJoin('group_memberships as gm', 'gm.group_id', 's.group_id')
-            .leftJoin('talk_bookings as b', 'b.slot_id', 's.id')
-            .select('s.id')
-            .where('gm.child_id', '=', child.id)
-            .where('s.starts_at', '>', now)
-            .where('b.slot_id', 'is', null),
-        ),
-        eb.exists(
-          eb.selectFrom('talk_bookings as b').innerJoin('talk_slots as s', 's.id', 'b.slot_id')
-            .select('b.slot_id').where('b.child_id', '=', child.id).where('s.starts_at', '>', now),
-        ),
-      ]).as('talks'),
-    ])
-    .executeTakeFirstOrThrow()
+  return db.selectNoFrom((eb) => [
+    eb.or([
+      eb.exists(
+        eb.selectFrom('talk_slots as s')
+          .innerJoin('group_memberships as gm', 'gm.group_id', 's.group_id')
+          .leftJoin('talk_bookings as b', 'b.slot_id', 's.id')
+          .select('s.id')
+          .where('gm.child_id', '=', child.id)
+          .where('s.starts_at', '>', now)
+          .where('b.slot_id', 'is', null),
+      ),
+      eb.exists(
+        eb.selectFrom('talk_bookings as b').innerJoin('talk_slots as s', 's.id', 'b.slot_id')
+          .select('b.slot_id').where('b.child_id', '=', child.id).where('s.starts_at', '>', now),
+      ),
+    ]).as('talks'),
+  ])
+}
+
+export async function loadBoxFacts(db: Db, clock: Clock, child: Child): Promise<BoxFacts> {
+  const row = await boxFactsQuery(db, clock, child).executeTakeFirstOrThrow()
   return { talksAvailable: Boolean(row.talks) }
 }
 

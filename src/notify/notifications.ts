@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import type { Db } from '../db/index.js'
 import { enqueue, type Executor } from './outbox.js'
 import type { PushPayload } from './push.js'
@@ -68,7 +68,7 @@ export async function createNotifications(db: Executor, n: NewNotification): Pro
 }
 
 /** The bell's count as an SQL expression (the frame reads the bar's counts in one statement). */
-export function unreadNotificationsSql(personId: number) {
+export function unreadNotificationsSql(personId: number | RawBuilder<number>) {
   return sql<number>`select count(*) from notifications where recipient_id = ${personId} and read_at is null`
 }
 

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { loadChild, requireLogin } from '../web/frame.js'
 import { childrenOfActor, isStaff } from '../people/service.js'
-import { BOXES, box, loadBoxFacts, visibleBoxes, type BoxDef } from '../boxes/registry.js'
+import { jsonArrayFrom } from 'kysely/helpers/postgres'
+import { BOXES, box, boxFactsQuery, loadBoxFacts, visibleBoxes, type BoxDef, type BoxSummary } from '../boxes/registry.js'
 
 /** The start page: the tiles of the boxes that apply to this person and child. */
 export default async function startRoutes(app: FastifyInstance) {
@@ -21,22 +22,44 @@ export default async function startRoutes(app: FastifyInstance) {
   app.get('/children/:childId', { preHandler: loadChild }, async (req, reply) => {
     const actor = req.actor!
     const child = req.child!
-    const facts = await loadBoxFacts(db, clock, child)
-    const boxes = visibleBoxes(actor, child, facts)
-    const summaries = await Promise.all(
-      boxes.map((b) => (b.summary ? b.summary({ db, clock, actor, child }).catch((err) => {
+    // One statement for the box facts and every tile's summary: the boxes that may apply
+    // (only talks depends on the facts, and it has no summary) each add a JSON array.
+    const candidates = visibleBoxes(actor, child, { talksAvailable: true })
+    const sources = candidates.map((b) => b.summary?.({ db, clock, actor, child }) ?? null)
+    const together = (parts: number[]) => db.selectNoFrom((eb) => [
+      eb.selectFrom(boxFactsQuery(db, clock, child).as('f')).select('f.talks').as('talks'),
+      ...parts.map((i) => jsonArrayFrom(sources[i]!.query).as(`s${i}`)),
+    ]).executeTakeFirstOrThrow() as Promise<{ talks: unknown } & Record<string, unknown>>
+    const withSummary = sources.flatMap((s, i) => (s ? [i] : []))
+    const row = await together(withSummary).catch(async (err: unknown) => {
+      // One box's broken query must not take the start page down: read each on its own.
+      req.log.warn({ err }, 'tile summaries failed together; reading them one by one')
+      const facts = await together([])
+      const each = await Promise.all(withSummary.map((i) => together([i]).catch((e: unknown) => {
+        req.log.warn({ err: e, box: candidates[i]!.key }, 'box summary failed')
+        return {}
+      })))
+      return Object.assign(facts, ...each) as typeof facts
+    })
+    const facts = { talksAvailable: Boolean(row.talks) }
+    const tiles = candidates.flatMap((b, i) => {
+      if (!b.visible(actor, child, facts)) return []
+      let summary: BoxSummary | null = null
+      try {
+        const source = sources[i]
+        summary = source ? source.read((row[`s${i}`] ?? []) as never[]) : null
+      } catch (err) {
         req.log.warn({ err, box: b.key }, 'box summary failed')
-        return null
-      }) : Promise.resolve(null))),
-    )
-    const tiles = boxes.map((b, i) => ({
-      key: b.key,
-      title: b.title(child),
-      href: `/children/${child.id}/${b.path}`,
-      summary: summaries[i],
-      action: b.action?.(actor, child) ?? null,
-      built: b.built,
-    }))
+      }
+      return [{
+        key: b.key,
+        title: b.title(child),
+        href: `/children/${child.id}/${b.path}`,
+        summary,
+        action: b.action?.(actor, child) ?? null,
+        built: b.built,
+      }]
+    })
     return reply.page('start/index', { tiles })
   })
 

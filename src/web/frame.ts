@@ -4,7 +4,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { TFunction } from 'i18next'
 import { Eta } from 'eta'
-import { sql, type RawBuilder } from 'kysely'
+import { sql } from 'kysely'
 import fastifyCookie from '@fastify/cookie'
 import fastifySession from '@fastify/session'
 import fastifyCsrf from '@fastify/csrf-protection'
@@ -15,7 +15,7 @@ import fastifyView from '@fastify/view'
 import fastifyFormbody from '@fastify/formbody'
 import type { AppDeps } from '../deps.js'
 import { childForActor, childrenOfActor, isStaff, loadActor, type Actor, type Child } from '../people/service.js'
-import { kyselySessionStore, takeLoadedActor } from './session-store.js'
+import { kyselySessionStore, takeLoadedPerson, type BarCount } from './session-store.js'
 import { DEFAULT_LOCALE, isLocale, translator, type Locale } from './i18n.js'
 import { formatters, type Formatters } from './format.js'
 import type { FieldErrors } from './forms.js'
@@ -30,12 +30,17 @@ export interface Flash { kind: 'success' | 'info' | 'error'; key: string; params
 declare module 'fastify' {
   interface FastifyInstance {
     deps: AppDeps
-    /** Adds a count to the purple bar (the envelope registers its unread count here). */
-    frameCounters: Map<string, (deps: AppDeps, actor: Actor) => Promise<number>>
+    /**
+     * The purple bar's counts (the envelope registers its unread count here), as SQL
+     * expressions of the person's id: read with the session, in the same statement.
+     */
+    frameCounters: Map<string, BarCount>
   }
   interface FastifyRequest {
     actor: Actor | null
     child: Child | null
+    /** The bar's counts, read with the session; null when not read or stale (see staleBarCounts). */
+    barCounts: Record<string, number> | null
     lang: Locale
     t: TFunction
     fmt: Formatters
@@ -116,7 +121,7 @@ async function framePlugin(app: FastifyInstance, deps: AppDeps) {
   await app.register(fastifySession, {
     secret: config.sessionSecret,
     cookieName: 'hubben',
-    store: kyselySessionStore(db, clock, config.sessionIdleMinutes),
+    store: kyselySessionStore(db, clock, config.sessionIdleMinutes, () => app.frameCounters.entries()),
     saveUninitialized: false,
     // Idle expiry is moved forward by the hook below at most every few minutes.
     rolling: false,
@@ -141,6 +146,7 @@ async function framePlugin(app: FastifyInstance, deps: AppDeps) {
 
   app.decorateRequest('actor', null)
   app.decorateRequest('child', null)
+  app.decorateRequest('barCounts', null)
   app.decorateRequest('lang', DEFAULT_LOCALE)
   app.decorateRequest('t', null as unknown as TFunction)
   app.decorateRequest('fmt', null as unknown as Formatters)
@@ -149,8 +155,9 @@ async function framePlugin(app: FastifyInstance, deps: AppDeps) {
   app.addHook('preHandler', async (req) => {
     const personId = req.session?.personId
     if (personId) {
-      const loaded = takeLoadedActor(req.session.sessionId, personId)
-      req.actor = loaded !== undefined ? loaded : await loadActor(db, personId)
+      const loaded = takeLoadedPerson(req.session.sessionId, personId)
+      req.actor = loaded !== undefined ? loaded.actor : await loadActor(db, personId)
+      req.barCounts = loaded?.counts ?? null
       if (!req.actor) {
         await req.session.destroy()
       } else {
@@ -200,21 +207,24 @@ async function framePlugin(app: FastifyInstance, deps: AppDeps) {
     let counts: Record<string, number> = {}
     let currentChild: Child | null = req.child
     if (actor) {
-      const entries = [...app.frameCounters.entries()]
-      // Counts given as SQL expressions are read together, in one statement.
-      const inSql = entries.filter(([, count]) => 'sql' in count) as [string, SqlCounter][]
-      const [values, sqlValues, child] = await Promise.all([
-        Promise.all(entries.map(([, count]) => ('sql' in count ? Promise.resolve(0) : count(deps, actor).catch(() => 0)))),
-        inSql.length
-          ? sql<Record<string, unknown>>`select ${sql.join(inSql.map(([, c], i) => sql`(${c.sql(actor.id)}) as ${sql.ref(`c${i}`)}`))}`
-            .execute(db).then((r) => r.rows[0] ?? {}, () => ({} as Record<string, unknown>))
-          : Promise.resolve({} as Record<string, unknown>),
+      const [read, child] = await Promise.all([
+        req.barCounts ?? readBarCounts(actor),
         currentChild || isStaff(actor) ? currentChild : currentChildFor(req, actor),
       ])
-      counts = Object.fromEntries(entries.map(([k, count], i) => [k, 'sql' in count ? Number(sqlValues[`c${inSql.findIndex(([key]) => key === k)}`] ?? 0) : values[i] ?? 0]))
+      counts = read
       currentChild = child
     }
     return { ...base, flash, counts, currentChild, staffArea: actor ? isStaff(actor) : false }
+  }
+
+  /** The bar's counts in one statement, when those read with the session are stale or missing. */
+  async function readBarCounts(actor: Actor): Promise<Record<string, number>> {
+    const entries = [...app.frameCounters.entries()]
+    if (!entries.length) return {}
+    const personId = sql<number>`${actor.id}::integer`
+    const row = await sql<Record<string, unknown>>`select ${sql.join(entries.map(([, count], i) => sql`(${count(personId)}) as ${sql.ref(`c${i}`)}`))}`
+      .execute(db).then((r) => r.rows[0] ?? {}, () => ({} as Record<string, unknown>))
+    return Object.fromEntries(entries.map(([key], i) => [key, Number(row[`c${i}`] ?? 0)]))
   }
 
   /** The child the bar refers to on pages that are not about one child (settings, notifications). */
@@ -258,17 +268,12 @@ function helmetHeaders(options: HelmetOptions): Record<string, string> {
   return headers
 }
 
-/** A count for the purple bar as an SQL expression of the person's id (see sqlCounter). */
-export type SqlCounter = ((deps: AppDeps, actor: Actor) => Promise<number>) & { sql: (personId: number) => RawBuilder<unknown> }
-
 /**
- * A bar count given as one SQL expression (a scalar subquery): the frame reads every such
- * count of a page in a single statement instead of one statement each.
+ * The handler changed what the bar counts (e.g. opening a conversation marks it read):
+ * the page reads the counts again instead of showing those read with the session.
  */
-export function sqlCounter(expr: (personId: number) => RawBuilder<unknown>): SqlCounter {
-  const count = async (deps: AppDeps, actor: Actor) =>
-    Number((await sql<{ n: unknown }>`select (${expr(actor.id)}) as n`.execute(deps.db)).rows[0]?.n ?? 0)
-  return Object.assign(count, { sql: expr })
+export function staleBarCounts(req: FastifyRequest): void {
+  req.barCounts = null
 }
 
 /** preHandler: the page needs a logged-in person. */

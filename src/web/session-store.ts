@@ -1,29 +1,39 @@
 import type { SessionStore } from '@fastify/session'
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import type { Db } from '../db/index.js'
 import type { Clock } from '../clock.js'
 import { toActor, type Actor } from '../people/service.js'
 
-/**
- * The session's person, read in the same statement as the session (one statement less on
- * every page), handed to the frame's preHandler of the same request by session id. Taken
- * once; an entry nobody took (a request that failed in between) is swept after a while.
- */
-const loadedActors = new Map<string, { personId: number; actor: Actor | null; at: number }>()
+/** A count on the purple bar, as an SQL expression of the person's id (a scalar subquery). */
+export type BarCount = (personId: RawBuilder<number>) => RawBuilder<unknown>
 
-export function takeLoadedActor(sid: string, personId: number): Actor | null | undefined {
-  const entry = loadedActors.get(sid)
-  if (!entry) return undefined
-  loadedActors.delete(sid)
-  return entry.personId === personId ? entry.actor : undefined
+/** What the session's statement read besides the session: its person and the bar's counts. */
+export interface LoadedPerson {
+  actor: Actor | null
+  counts: Record<string, number>
 }
 
-function remember(sid: string, personId: number, actor: Actor | null) {
-  if (loadedActors.size > 5000) {
+/**
+ * The session's person and the bar's counts are read in the same statement as the session
+ * (a page's round trips to the database are its largest cost), and handed to the frame's
+ * preHandler of the same request by session id. Taken once; an entry nobody took (a
+ * static file, a request that failed in between) is swept after a while.
+ */
+const loaded = new Map<string, { personId: number; person: LoadedPerson; at: number }>()
+
+export function takeLoadedPerson(sid: string, personId: number): LoadedPerson | undefined {
+  const entry = loaded.get(sid)
+  if (!entry) return undefined
+  loaded.delete(sid)
+  return entry.personId === personId ? entry.person : undefined
+}
+
+function remember(sid: string, personId: number, person: LoadedPerson) {
+  if (loaded.size > 5000) {
     const old = Date.now() - 30_000
-    for (const [k, v] of loadedActors) if (v.at < old) loadedActors.delete(k)
+    for (const [k, v] of loaded) if (v.at < old) loaded.delete(k)
   }
-  loadedActors.set(sid, { personId, actor, at: Date.now() })
+  loaded.set(sid, { personId, person, at: Date.now() })
 }
 
 /**
@@ -31,7 +41,7 @@ function remember(sid: string, personId: number, actor: Actor | null) {
  * The expiry is the idle limit: every save moves it forward (the frame saves at most
  * every few minutes, so reading a page is not a write).
  */
-export function kyselySessionStore(db: Db, clock: Clock, idleMinutes: number): SessionStore {
+export function kyselySessionStore(db: Db, clock: Clock, idleMinutes: number, barCounts: () => Iterable<[string, BarCount]> = () => []): SessionStore {
   const expiry = () => new Date(clock.now().getTime() + idleMinutes * 60_000)
   return {
     set(sid, session, callback) {
@@ -43,18 +53,24 @@ export function kyselySessionStore(db: Db, clock: Clock, idleMinutes: number): S
         .then(() => callback(), (err) => callback(err))
     },
     get(sid, callback) {
+      const counts = [...barCounts()]
       db.selectFrom('sessions as s')
         .leftJoin('persons as p', (j) => j
           .on(sql<boolean>`p.id = case when jsonb_typeof(s.data->'personId') = 'number' then (s.data->>'personId')::integer end`)
           .on('p.username', 'is not', null))
         .select(['s.data', 'p.id', 'p.role', 'p.given_name', 'p.family_name', 'p.username', 'p.locale', 'p.email', 'p.mobile'])
+        .select(counts.map(([, count], i) => sql`(${count(sql.ref<number>('p.id'))})`.as(`c${i}`)))
         .where('s.sid', '=', sid)
         .where('s.expires_at', '>', clock.now())
         .executeTakeFirst()
         .then((row) => {
           const personId = (row?.data as { personId?: unknown } | undefined)?.personId
           if (row && typeof personId === 'number') {
-            remember(sid, personId, row.id === null ? null : toActor({ ...row, id: row.id, role: row.role!, given_name: row.given_name!, family_name: row.family_name!, locale: row.locale! }))
+            const values = row as unknown as Record<string, unknown>
+            remember(sid, personId, {
+              actor: row.id === null ? null : toActor({ ...row, id: row.id, role: row.role!, given_name: row.given_name!, family_name: row.family_name!, locale: row.locale! }),
+              counts: Object.fromEntries(counts.map(([key], i) => [key, Number(values[`c${i}`] ?? 0)])),
+            })
           }
           callback(null, (row?.data ?? null) as never)
         }, (err) => callback(err, null as never))

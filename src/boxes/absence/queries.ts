@@ -74,6 +74,13 @@ export function absenceQueries(db: Executor) {
       await db.deleteFrom('absence_reports').where('id', '=', reportId).execute()
     },
 
+    /** The date of the newest entry of the child's history (the start page tile), a query. */
+    latestDate(childId: number) {
+      return db.selectNoFrom(sql<IsoDate | null>`greatest(
+        (select max(r.date) from absence_reports r where r.child_id = ${childId}),
+        (select max(a.date) from lesson_attendance a where a.child_id = ${childId} and a.status <> 'present'))`.as('date'))
+    },
+
     /**
      * A page of the child's history, newest first: guardians' reports and the school's
      * absent registrations, in one statement whatever the number of rows.

@@ -9,7 +9,7 @@ import { createNotifications } from '../../notify/notifications.js'
 import { toE164 } from '../../notify/sms.js'
 import { groupLessonOn, groupLessonsOn, lessonsOn, type LessonView } from '../timetable/service.js'
 import { absenceQueries } from './queries.js'
-import type { BoxSummary } from '../registry.js'
+import { tileSummary } from '../registry.js'
 import type { AbsenceReason, AttendanceStatus } from './tables.js'
 
 /** The action is not this person's to take (pupils and staff may not report): 403. */
@@ -234,12 +234,13 @@ export async function registrationDetails(db: Db, actor: Actor, child: Child, id
 }
 
 /** The start page tile. */
-export async function absenceSummary(db: Db, clock: Clock, actor: Actor, child: Child): Promise<BoxSummary> {
-  const [latest] = await absenceQueries(db).history(child.id, 1, 0)
-  if (!latest) return { key: 'absence:summary.none' }
-  const days = reportableDates(clock)
-  if (days.includes(latest.date)) return { key: latest.date === days[0] ? 'absence:summary.today' : 'absence:summary.tomorrow' }
-  return { key: 'absence:summary.latest', params: { date: formatters(actor.locale).date(latest.date) } }
+export function absenceSummary(db: Db, clock: Clock, actor: Actor, child: Child) {
+  return tileSummary(absenceQueries(db).latestDate(child.id), ([row]) => {
+    if (!row?.date) return { key: 'absence:summary.none' }
+    const days = reportableDates(clock)
+    if (days.includes(row.date)) return { key: row.date === days[0] ? 'absence:summary.today' : 'absence:summary.tomorrow' }
+    return { key: 'absence:summary.latest', params: { date: formatters(actor.locale).date(row.date) } }
+  })
 }
 
 // ---- Staff ------------------------------------------------------------------------

@@ -53,7 +53,7 @@ export async function daysInRange(db: Db, childId: number, from: IsoDate, to: Is
     .execute()
 }
 
-export async function nextRegisteredDay(db: Db, childId: number, from: IsoDate): Promise<DaySummaryRow | undefined> {
+export function nextRegisteredDay(db: Db, childId: number, from: IsoDate) {
   return db
     .selectFrom('care_days')
     .select(['day', 'starts_at', 'ends_at', sql<boolean>`comment is not null`.as('has_comment')])
@@ -61,7 +61,6 @@ export async function nextRegisteredDay(db: Db, childId: number, from: IsoDate):
     .where('day', '>=', from)
     .orderBy('day')
     .limit(1)
-    .executeTakeFirst()
 }
 
 /** The latest week before `monday` that has registrations (to fill a new week from). */

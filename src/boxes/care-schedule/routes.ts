@@ -3,7 +3,6 @@ import { loadChild } from '../../web/frame.js'
 import { requireBox } from '../../start/routes.js'
 import { defineBox } from '../registry.js'
 import { addDaysIso, isIsoDate, isoWeekOf, isoWeekday, mondayOf, type IsoDate } from '../../clock.js'
-import { formatters } from '../../web/format.js'
 import type { FieldErrors } from '../../web/forms.js'
 import type { Child } from '../../people/service.js'
 import {
@@ -13,14 +12,7 @@ import {
 import { DayBody, WeekBody, readForm, weekInput } from './schemas.js'
 
 defineBox('care-schedule', {
-  async summary({ db, clock, actor, child }) {
-    const next = await careSummary(db, child, clock.now())
-    if (!next) return { key: 'care:summary.none' }
-    const fmt = formatters(actor.locale)
-    const today = todayOf(clock.now())
-    if (next.day === today) return { key: 'care:summary.today', params: { start: next.start, end: next.end } }
-    return { key: 'care:summary.next', params: { date: fmt.weekdayDate(next.day), start: next.start, end: next.end } }
-  },
+  summary: ({ db, clock, actor, child }) => careSummary(db, actor, child, clock.now()),
 })
 
 const base = (child: Child) => `/children/${child.id}/care-schedule`

@@ -5,6 +5,8 @@ import {
 import { childForActor, isStaff, type Actor, type Child } from '../../people/service.js'
 import type { FieldError, FieldErrors } from '../../web/forms.js'
 import * as q from './queries.js'
+import { tileSummary } from '../registry.js'
+import { formatters } from '../../web/format.js'
 
 // ---------------------------------------------------------------------------
 // The rules, as plain functions (unit-tested without a database).
@@ -497,9 +499,16 @@ export async function saveCareWeek(db: Db, actor: Actor, child: Child, monday: I
 }
 
 /** The tile on the start page: the next registered day from today. */
-export async function careSummary(db: Db, child: Child, now: Date): Promise<{ day: IsoDate; start: string; end: string } | null> {
-  const r = await q.nextRegisteredDay(db, child.id, todayOf(now))
-  return r ? { day: r.day, start: hhmm(r.starts_at)!, end: hhmm(r.ends_at)! } : null
+/** The start page tile: the next registered day from today (a query, read with the other tiles'). */
+export function careSummary(db: Db, actor: Actor, child: Child, now: Date) {
+  const today = todayOf(now)
+  return tileSummary(q.nextRegisteredDay(db, child.id, today), ([r]) => {
+    if (!r) return { key: 'care:summary.none' }
+    const start = hhmm(r.starts_at)!
+    const end = hhmm(r.ends_at)!
+    if (r.day === today) return { key: 'care:summary.today', params: { start, end } }
+    return { key: 'care:summary.next', params: { date: formatters(actor.locale).weekdayDate(r.day), start, end } }
+  })
 }
 
 // ---------------------------------------------------------------------------

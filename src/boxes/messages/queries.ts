@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kysely'
+import { sql, type ExpressionBuilder, type Expression, type SqlBool, type RawBuilder } from 'kysely'
 import type { Database } from '../../db/types.js'
 import type { Executor } from '../../notify/outbox.js'
 import type { Actor } from '../../people/service.js'
@@ -180,7 +180,7 @@ export async function bumpAfterReply(db: Executor, conversationId: number, autho
 }
 
 /** The envelope's count as an SQL expression (the frame reads the bar's counts in one statement). */
-export function unreadTotalSql(personId: number) {
+export function unreadTotalSql(personId: number | RawBuilder<number>) {
   return sql<number>`select coalesce(sum(unread_count), 0) from conversation_participants where person_id = ${personId} and unread_count > 0`
 }
 
@@ -190,6 +190,14 @@ export async function unreadTotal(db: Executor, personId: number): Promise<numbe
     .where('person_id', '=', personId).where('unread_count', '>', 0)
     .executeTakeFirstOrThrow()
   return Number(row.n)
+}
+
+/** The start page tile: unread messages about one child for the person (a query, read with the other tiles'). */
+export function unreadAboutChild(db: Executor, personId: number, childId: number) {
+  return db.selectFrom('conversation_participants as cp')
+    .innerJoin('conversations as c', 'c.id', 'cp.conversation_id')
+    .select(sql<number>`coalesce(sum(cp.unread_count), 0)::integer`.as('n'))
+    .where('cp.person_id', '=', personId).where('c.child_id', '=', childId).where('cp.unread_count', '>', 0)
 }
 
 /** Unread messages per child for the actor (the envelope counts all; the inbox points to the others). */

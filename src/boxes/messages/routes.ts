@@ -1,22 +1,22 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { loadChild, sqlCounter } from '../../web/frame.js'
-import { unreadTotalSql } from './queries.js'
+import { loadChild, staleBarCounts } from '../../web/frame.js'
+import { unreadAboutChild, unreadTotalSql } from './queries.js'
 import { requireBox } from '../../start/routes.js'
 import { asArray, cleanBody, parseForm, type FieldErrors } from '../../web/forms.js'
 import { isStaff } from '../../people/service.js'
-import { defineBox } from '../registry.js'
+import { defineBox, tileSummary } from '../registry.js'
 import { NewMessageForm, ReplyForm, TITLE_MAX, BODY_MAX } from './schemas.js'
 import {
   ConversationNotFound, inbox, openConversation, parseIds, recipientOptions, replyToConversation, startConversation,
-  unreadForChild, type ConversationView,
+  type ConversationView,
 } from './service.js'
 
 defineBox('messages', {
-  async summary({ db, actor, child }) {
-    const n = await unreadForChild(db, actor, child.id)
+  summary: ({ db, actor, child }) => tileSummary(unreadAboutChild(db, actor.id, child.id), ([row]) => {
+    const n = Number(row?.n ?? 0)
     return { key: n ? 'messages:summary.unread' : 'messages:summary.none', params: { count: n } }
-  },
+  }),
 })
 
 /** A page number from the query string (1 when absent or odd). */
@@ -45,6 +45,8 @@ export function withKey(raw: unknown): Record<string, unknown> & { key?: string 
 
 /** Renders a conversation with its reply form (also on a failed reply, with the typed text kept). */
 export function renderConversation(reply: FastifyReply, view: ConversationView, extra: { errors?: FieldErrors; values?: Record<string, unknown>; backHref: string }) {
+  // Reading it changed the envelope's count, read with the session before.
+  if (view.markedRead) staleBarCounts(reply.request)
   return reply.page('messages/conversation', {
     conversation: view,
     backHref: extra.backHref,
@@ -60,7 +62,7 @@ export default async function messagesRoutes(app: FastifyInstance) {
   const pre = { preHandler: [loadChild, requireBox('messages')] }
   const ctx = () => ({ now: clock.now(), baseUrl: config.baseUrl })
 
-  app.frameCounters.set('messages', sqlCounter(unreadTotalSql))
+  app.frameCounters.set('messages', unreadTotalSql)
 
   app.get('/children/:childId/messages', pre, async (req, reply) => {
     const child = req.child!

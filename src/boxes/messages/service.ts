@@ -45,6 +45,8 @@ export interface ConversationView {
   olderHref: string | null
   /** Where the reply form posts. */
   replyAction: string
+  /** Opening it marked unread messages read (the bar's count changed). */
+  markedRead: boolean
 }
 
 export type WriteResult =
@@ -91,12 +93,6 @@ export function unreadMessageCount(db: Db, actor: Actor): Promise<number> {
   return q.unreadTotal(db, actor.id)
 }
 
-/** The start page tile: unread messages about this child. */
-export async function unreadForChild(db: Db, actor: Actor, childId: number): Promise<number> {
-  const rows = await q.unreadByChild(db, actor.id)
-  return Number(rows.find((r) => r.child_id === childId)?.n ?? 0)
-}
-
 /**
  * Opens a conversation: only for a participant who may still see the child (a guardian
  * of it, the pupil themself, staff of its unit). Reading marks it read for this person.
@@ -109,7 +105,8 @@ export async function openConversation(
   if (!head || (opts.childId !== undefined && head.child_id !== opts.childId)) throw new ConversationNotFound()
   const href = conversationHref(actor, head.child_id, head.id)
   // Mark first, then read: a message arriving in between is shown and stays counted, never lost.
-  if (head.unread_count > 0) await q.markRead(db, actor.id, head.id, href, now)
+  const markedRead = head.unread_count > 0
+  if (markedRead) await q.markRead(db, actor.id, head.id, href, now)
   const [page, participants] = await Promise.all([q.messagesOf(db, head.id, opts.beforeId), q.participantsOf(db, head.id)])
   const messages = page.rows
   return {
@@ -128,6 +125,7 @@ export async function openConversation(
     })),
     olderHref: page.hasOlder && messages[0] ? `${href}?before=${messages[0].id}` : null,
     replyAction: `${href}/replies`,
+    markedRead,
   }
 }
 

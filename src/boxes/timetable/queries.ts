@@ -30,7 +30,7 @@ type Scope = { childId: number } | { groupId: number }
  * child's groups) or for one group. One statement: the dates are generated in SQL and
  * each recurring lesson is matched to its weekday, then overlaid with the exception.
  */
-function occurrences(db: Executor, scope: Scope, from: IsoDate, to: IsoDate, lessonId?: number) {
+export function occurrences(db: Executor, scope: Scope, from: IsoDate, to: IsoDate, lessonId?: number) {
   let q = db
     .selectFrom(sql<{ day: string }>`(select d::date as day from generate_series(${from}::date, ${to}::date, interval '1 day') as d)`.as('days'))
     .innerJoin('timetable_lessons as l', (j) =>

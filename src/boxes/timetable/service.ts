@@ -4,8 +4,8 @@ import type { Db } from '../../db/index.js'
 import type { Executor } from '../../notify/outbox.js'
 import { addDaysIso, isIsoDate, isoWeekKey, isoWeekOf, mondayOf, parseIsoWeekKey, stockholmInstant, type Clock, type IsoDate } from '../../clock.js'
 import { childrenOfActor, loadActor, childForActor, type Actor, type Child } from '../../people/service.js'
-import { timetableQueries, type OccurrenceRow } from './queries.js'
-import type { BoxSummary } from '../registry.js'
+import { occurrences, timetableQueries, type OccurrenceRow } from './queries.js'
+import { tileSummary } from '../registry.js'
 
 /** A lesson as the pages show it. */
 export interface LessonView {
@@ -129,10 +129,13 @@ export async function groupLessonOn(db: Executor, groupId: number, lessonId: num
 }
 
 /** The start page tile: how many lessons today and when the first starts. */
-export async function todaySummary(db: Db, clock: Clock, child: Child): Promise<BoxSummary> {
-  const lessons = (await lessonsOn(db, child, clock.today())).filter((l) => !l.cancelled)
-  if (lessons.length === 0) return { key: 'timetable:summary.none' }
-  return { key: 'timetable:summary.today', params: { count: lessons.length, start: lessons[0]!.start } }
+export function todaySummary(db: Db, clock: Clock, child: Child) {
+  const today = clock.today()
+  return tileSummary(occurrences(db, { childId: child.id }, today, today), (rows) => {
+    const lessons = rows.map(toLessonView).filter((l) => !l.cancelled)
+    if (lessons.length === 0) return { key: 'timetable:summary.none' }
+    return { key: 'timetable:summary.today', params: { count: lessons.length, start: lessons[0]!.start } }
+  })
 }
 
 // ---- The calendar feed ----------------------------------------------------------
