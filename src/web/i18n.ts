@@ -48,11 +48,27 @@ export function initI18n(): typeof instance {
   return instance
 }
 
-// A page calls t() a few hundred times, mostly with a bare key; i18next's lookup showed
-// in profiles. Translations do not change while running, so a bare key's text is kept
-// (per language, a bounded number of keys); calls with values go to i18next as before.
+// A page calls t() a few hundred times; i18next's lookup (and plural rules) showed in
+// profiles. Translations do not change while running, so a text is kept per language and
+// call: a bare key, or a key with values that are all strings or numbers (counts, names,
+// dates as text). The memo is bounded: when full it starts again. Other calls go to i18next.
 const MEMO_MAX = 5000
 const fixed = new Map<Locale, TFunction>()
+
+/** The memo key of a call, or null when the call is not kept (values that are not plain). */
+function memoKey(key: unknown, options: unknown): string | null {
+  if (typeof key !== 'string') return null
+  if (options === undefined) return key
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) return null
+  let out = key
+  for (const name in options as Record<string, unknown>) {
+    const v = (options as Record<string, unknown>)[name]
+    if (typeof v !== 'string' && typeof v !== 'number') return null
+    // Strings quoted (JSON escapes control characters): no two calls share a memo key.
+    out += `\u0000${name}=${typeof v === 'number' ? String(v) : JSON.stringify(v)}`
+  }
+  return out
+}
 
 export function translator(locale: Locale): TFunction {
   let t = fixed.get(locale)
@@ -60,12 +76,13 @@ export function translator(locale: Locale): TFunction {
     const base = initI18n().getFixedT(locale) as unknown as (...args: unknown[]) => string
     const memo = new Map<string, string>()
     t = ((...args: unknown[]) => {
-      const key = args[0]
-      if (args.length !== 1 || typeof key !== 'string') return base(...args)
-      let text = memo.get(key)
+      const k = args.length <= 2 ? memoKey(args[0], args[1]) : null
+      if (k === null) return base(...args)
+      let text = memo.get(k)
       if (text === undefined) {
-        text = base(key)
-        if (memo.size < MEMO_MAX) memo.set(key, text)
+        text = base(...args)
+        if (memo.size >= MEMO_MAX) memo.clear()
+        memo.set(k, text)
       }
       return text
     }) as unknown as TFunction
