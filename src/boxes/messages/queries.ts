@@ -1,3 +1,4 @@
+import { jsonArrayFrom } from 'kysely/helpers/postgres'
 import { sql, type ExpressionBuilder, type Expression, type SqlBool, type RawBuilder } from 'kysely'
 import type { Database } from '../../db/types.js'
 import type { Executor } from '../../notify/outbox.js'
@@ -31,7 +32,19 @@ export const INBOX_PAGE_SIZE = 25
  * One page of the actor's conversations, newest activity first: one statement whatever
  * the number of conversations (counterparts and the last writer are correlated subqueries).
  */
-export function inboxPage(db: Executor, actor: Actor, opts: { childId?: number; page: number }) {
+/**
+ * A page of the inbox and, for a guardian, the unread messages about each child (the inbox
+ * points to the others), in one statement. Through JSON: timestamps arrive as ISO strings.
+ */
+export async function inboxWithUnread(db: Executor, actor: Actor, opts: { childId?: number; page: number; unreadByChild: boolean }) {
+  const row = await db.selectNoFrom([
+    jsonArrayFrom(inboxPage(db, actor, opts)).as('rows'),
+    (opts.unreadByChild ? jsonArrayFrom(unreadByChild(db, actor.id)) : sql<never[]>`'[]'::json`).as('unread'),
+  ]).executeTakeFirstOrThrow()
+  return row
+}
+
+function inboxPage(db: Executor, actor: Actor, opts: { childId?: number; page: number }) {
   let q = db.selectFrom('conversations as c')
     .innerJoin('conversation_participants as me', (j) => j.onRef('me.conversation_id', '=', 'c.id').on('me.person_id', '=', actor.id))
     .innerJoin('persons as ch', 'ch.id', 'c.child_id')
@@ -47,53 +60,85 @@ export function inboxPage(db: Executor, actor: Actor, opts: { childId?: number; 
   if (opts.childId !== undefined) q = q.where('c.child_id', '=', opts.childId)
   return q.orderBy('c.last_message_at', 'desc').orderBy('c.id', 'desc')
     .limit(INBOX_PAGE_SIZE + 1).offset((opts.page - 1) * INBOX_PAGE_SIZE)
-    .execute()
 }
 
 /** The conversation header, only when the actor takes part and may still see the child. */
-export function conversationForActor(db: Executor, actor: Actor, conversationId: number) {
+function headQuery(db: Executor, actor: Actor, conversationId: number) {
   return db.selectFrom('conversations as c')
     .innerJoin('conversation_participants as me', (j) => j.onRef('me.conversation_id', '=', 'c.id').on('me.person_id', '=', actor.id))
     .innerJoin('persons as ch', 'ch.id', 'c.child_id')
     .select(['c.id', 'c.title', 'c.child_id', 'c.created_at', 'me.unread_count', 'me.side', 'ch.given_name as child_given', 'ch.family_name as child_family'])
     .where('c.id', '=', conversationId)
     .where((eb) => childAccess(eb as unknown as ConvEb, actor))
+}
+
+export function conversationForActor(db: Executor, actor: Actor, conversationId: number) {
+  return headQuery(db, actor, conversationId).executeTakeFirst()
+}
+
+/**
+ * A conversation page in one statement: the header (only for a participant who may see
+ * the child), the participants, and, when nothing is unread for the actor, the page of
+ * messages. With unread messages those are read after marking them read (messagesOf),
+ * so that a message arriving in between stays unread. Through JSON: timestamps are strings.
+ */
+export function conversationPage(db: Executor, actor: Actor, conversationId: number, beforeId?: number) {
+  const id = sql.ref<number>('c.id')
+  return headQuery(db, actor, conversationId)
+    .select([
+      jsonArrayFrom(participantsQuery(db, id)).as('participants'),
+      sql<MessageRow[] | null>`case when me.unread_count = 0 then ${jsonArrayFrom(messagesQuery(db, id, beforeId))} end`.as('messages'),
+    ])
     .executeTakeFirst()
 }
 
 /** Messages shown at once on a conversation page; older ones are a link away. */
 export const CONVERSATION_PAGE_SIZE = 30
 
-/**
- * The newest messages of a conversation (before `beforeId` when given), oldest first.
- * One more than a page is read, to know whether older messages exist.
- */
-export async function messagesOf(db: Executor, conversationId: number, beforeId?: number) {
+/** One more than a page of messages, newest first (one more: to know whether older ones exist). */
+function messagesQuery(db: Executor, conversationId: number | RawBuilder<number>, beforeId?: number) {
   let q = db.selectFrom('messages as m')
     .innerJoin('persons as p', 'p.id', 'm.author_id')
     .select(['m.id', 'm.author_id', 'm.body', 'm.created_at', 'p.given_name', 'p.family_name', 'p.role'])
     .where('m.conversation_id', '=', conversationId)
   if (beforeId !== undefined) q = q.where('m.id', '<', beforeId)
-  const rows = await q.orderBy('m.id', 'desc').limit(CONVERSATION_PAGE_SIZE + 1).execute()
+  return q.orderBy('m.id', 'desc').limit(CONVERSATION_PAGE_SIZE + 1)
+}
+
+type MessageRow = Awaited<ReturnType<ReturnType<typeof messagesQuery>['execute']>>[number]
+
+/** Rows of messagesQuery as a page: oldest first, and whether older messages exist. */
+export function messagePage<R>(rows: R[]): { rows: R[]; hasOlder: boolean } {
   return { rows: rows.slice(0, CONVERSATION_PAGE_SIZE).reverse(), hasOlder: rows.length > CONVERSATION_PAGE_SIZE }
 }
 
-export function participantsOf(db: Executor, conversationId: number) {
+/**
+ * The newest messages of a conversation (before `beforeId` when given), oldest first.
+ * One more than a page is read, to know whether older messages exist.
+ */
+export async function messagesOf(db: Executor, conversationId: number, beforeId?: number) {
+  return messagePage(await messagesQuery(db, conversationId, beforeId).execute())
+}
+
+function participantsQuery(db: Executor, conversationId: number | RawBuilder<number>) {
   return db.selectFrom('conversation_participants as cp')
     .innerJoin('persons as p', 'p.id', 'cp.person_id')
     .select(['cp.person_id', 'cp.side', 'p.given_name', 'p.family_name', 'p.email', 'p.locale', 'p.role'])
     .where('cp.conversation_id', '=', conversationId)
     .orderBy('cp.side', 'desc').orderBy('p.family_name').orderBy('p.given_name')
-    .execute()
 }
 
-/** Reading: the actor's unread counter drops to zero, and the bell entries that point here are read. */
+export function participantsOf(db: Executor, conversationId: number) {
+  return participantsQuery(db, conversationId).execute()
+}
+
+/** Reading: the actor's unread counter drops to zero, and the bell entries that point here are read (one statement). */
 export async function markRead(db: Executor, personId: number, conversationId: number, link: string, now: Date) {
-  await db.updateTable('conversation_participants')
-    .set({ unread_count: 0, last_read_at: now })
-    .where('conversation_id', '=', conversationId).where('person_id', '=', personId)
-    .execute()
-  await db.updateTable('notifications')
+  await db
+    .with('seen', (w) => w.updateTable('conversation_participants')
+      .set({ unread_count: 0, last_read_at: now })
+      .where('conversation_id', '=', conversationId).where('person_id', '=', personId))
+    .updateTable('notifications')
     .set({ read_at: now })
     .where('recipient_id', '=', personId).where('link', '=', link).where('read_at', 'is', null)
     .execute()
@@ -209,7 +254,6 @@ export function unreadByChild(db: Executor, personId: number) {
     .where('cp.person_id', '=', personId).where('cp.unread_count', '>', 0)
     .groupBy(['c.child_id', 'ch.given_name', 'ch.family_name'])
     .orderBy('ch.given_name')
-    .execute()
 }
 
 /** Groups a staff member may write to (admins: every group), their own groups first. */

@@ -68,10 +68,7 @@ const familyHref = (childId: number, conversationId: number) => `/children/${chi
  * statements, however many conversations there are.
  */
 export async function inbox(db: Db, actor: Actor, child: Child | null, page = 1): Promise<InboxView> {
-  const [rows, unread] = await Promise.all([
-    q.inboxPage(db, actor, { childId: child?.id, page }),
-    child && actor.role === 'guardian' ? q.unreadByChild(db, actor.id) : Promise.resolve([]),
-  ])
+  const { rows, unread } = await q.inboxWithUnread(db, actor, { childId: child?.id, page, unreadByChild: Boolean(child) && actor.role === 'guardian' })
   const items = rows.slice(0, q.INBOX_PAGE_SIZE).map((r) => ({
     id: r.id,
     title: r.title,
@@ -79,7 +76,7 @@ export async function inbox(db: Db, actor: Actor, child: Child | null, page = 1)
     childName: `${r.child_given} ${r.child_family}`,
     counterparts: r.counterparts ?? '',
     lastAuthor: r.last_author ?? '',
-    lastMessageAt: r.last_message_at,
+    lastMessageAt: new Date(r.last_message_at),
     unread: r.unread_count,
   }))
   const elsewhere = unread
@@ -101,13 +98,15 @@ export function unreadMessageCount(db: Db, actor: Actor): Promise<number> {
 export async function openConversation(
   db: Db, actor: Actor, conversationId: number, now: Date, opts: { childId?: number; beforeId?: number } = {},
 ): Promise<ConversationView> {
-  const head = await q.conversationForActor(db, actor, conversationId)
+  const head = await q.conversationPage(db, actor, conversationId, opts.beforeId)
   if (!head || (opts.childId !== undefined && head.child_id !== opts.childId)) throw new ConversationNotFound()
   const href = conversationHref(actor, head.child_id, head.id)
   // Mark first, then read: a message arriving in between is shown and stays counted, never lost.
+  // With nothing unread, the page's messages came with the header.
   const markedRead = head.unread_count > 0
   if (markedRead) await q.markRead(db, actor.id, head.id, href, now)
-  const [page, participants] = await Promise.all([q.messagesOf(db, head.id, opts.beforeId), q.participantsOf(db, head.id)])
+  const page = markedRead || !head.messages ? await q.messagesOf(db, head.id, opts.beforeId) : q.messagePage(head.messages)
+  const participants = head.participants
   const messages = page.rows
   return {
     id: head.id,
@@ -120,7 +119,8 @@ export async function openConversation(
       author: `${m.given_name} ${m.family_name}`,
       mine: m.author_id === actor.id,
       staff: m.role === 'staff' || m.role === 'admin',
-      at: m.created_at,
+      // Read through JSON (with the header) the time is a string.
+      at: new Date(m.created_at),
       body: m.body,
     })),
     olderHref: page.hasOlder && messages[0] ? `${href}?before=${messages[0].id}` : null,

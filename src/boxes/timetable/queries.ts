@@ -1,3 +1,4 @@
+import { jsonArrayFrom } from 'kysely/helpers/postgres'
 import { sql } from 'kysely'
 import type { Db } from '../../db/index.js'
 import type { Executor } from '../../notify/outbox.js'
@@ -65,6 +66,15 @@ export function occurrences(db: Executor, scope: Scope, from: IsoDate, to: IsoDa
   return q.orderBy(sql`days.day`).orderBy(sql`coalesce(e.starts_at, l.starts_at)`).orderBy('l.subject').orderBy('l.id')
 }
 
+function classNamesQuery(db: Executor, childId: number) {
+  return db.selectFrom('group_memberships as gm')
+    .innerJoin('groups as g', 'g.id', 'gm.group_id')
+    .select('g.name')
+    .where('gm.child_id', '=', childId)
+    .where('g.kind', '=', 'class')
+    .orderBy('g.name')
+}
+
 export function timetableQueries(db: Executor) {
   return Object.freeze({
     occurrencesForChild(childId: number, from: IsoDate, to: IsoDate): Promise<OccurrenceRow[]> {
@@ -86,14 +96,17 @@ export function timetableQueries(db: Executor) {
 
     /** The child's class (or classes), for headings and the printed page. */
     async classNames(childId: number): Promise<string[]> {
-      const rows = await db.selectFrom('group_memberships as gm')
-        .innerJoin('groups as g', 'g.id', 'gm.group_id')
-        .select('g.name')
-        .where('gm.child_id', '=', childId)
-        .where('g.kind', '=', 'class')
-        .orderBy('g.name')
-        .execute()
-      return rows.map((r) => r.name)
+      return (await classNamesQuery(db, childId).execute()).map((r) => r.name)
+    },
+
+    /** The child's lessons from one date to another and the names of its classes, in one statement. */
+    async weekForChild(childId: number, from: IsoDate, to: IsoDate): Promise<{ lessons: OccurrenceRow[]; classes: string[] }> {
+      const row = await db.selectNoFrom([
+        jsonArrayFrom(occurrences(db, { childId }, from, to)).as('lessons'),
+        jsonArrayFrom(classNamesQuery(db, childId)).as('classes'),
+      ]).executeTakeFirstOrThrow()
+      // JSON keeps every column of an occurrence as it is (dates, times, numbers, text).
+      return { lessons: row.lessons as OccurrenceRow[], classes: row.classes.map((r) => r.name) }
     },
 
     async feedToken(personId: number): Promise<string | null> {

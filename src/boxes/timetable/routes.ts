@@ -3,7 +3,7 @@ import { defineBox } from '../registry.js'
 import { requireBox } from '../../start/routes.js'
 import { loadChild, requireLogin } from '../../web/frame.js'
 import { addSettingsSection } from '../settings/routes.js'
-import { classNames, feedSettings, lessonOn, renewFeedToken, timetableFeed, timetableWeek, todaySummary, weekKey } from './service.js'
+import { feedSettings, lessonOn, renewFeedToken, timetableFeed, timetableWeek, todaySummary, weekKey } from './service.js'
 
 defineBox('timetable', { summary: ({ db, clock, child }) => todaySummary(db, clock, child) })
 
@@ -22,12 +22,9 @@ export default async function timetableRoutes(app: FastifyInstance) {
   const pre = { preHandler: [loadChild, requireBox('timetable')] }
 
   app.get('/children/:childId/timetable', pre, async (req, reply) => {
-    const [week, classes] = await Promise.all([
-      timetableWeek(db, clock, req.child!, (req.query as { week?: unknown }).week),
-      classNames(db, req.child!),
-    ])
+    const week = await timetableWeek(db, clock, req.child!, (req.query as { week?: unknown }).week)
     if (!week) return reply.callNotFound()
-    return reply.page('timetable/week', { week, classes })
+    return reply.page('timetable/week', { week, classes: week.classes })
   })
 
   app.get('/children/:childId/timetable/lessons/:lessonId', pre, async (req, reply) => {
@@ -39,12 +36,9 @@ export default async function timetableRoutes(app: FastifyInstance) {
 
   app.get('/children/:childId/timetable/print', pre, async (req, reply) => {
     const child = req.child!
-    const [week, classes] = await Promise.all([
-      timetableWeek(db, clock, child, (req.query as { week?: unknown }).week),
-      classNames(db, child),
-    ])
+    const week = await timetableWeek(db, clock, child, (req.query as { week?: unknown }).week)
     if (!week) return reply.callNotFound()
-    return reply.fragment('timetable/print', { week, classes })
+    return reply.fragment('timetable/print', { week, classes: week.classes })
   })
 
   // The secret in the address is the only credential: calendar apps send no cookies.

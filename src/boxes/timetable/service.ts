@@ -40,6 +40,8 @@ export interface WeekView {
   thisKey: string
   isThisWeek: boolean
   days: DayView[]
+  /** The child's classes (the page's heading). */
+  classes: string[]
 }
 
 const hhmm = (t: string) => t.slice(0, 5)
@@ -82,7 +84,7 @@ export async function timetableWeek(db: Executor, clock: Clock, child: Child, we
   const monday = weekParam === undefined || weekParam === '' ? mondayOf(today) : parseWeekKey(weekParam)
   if (!monday) return null
   const friday = addDaysIso(monday, 4)
-  const rows = await timetableQueries(db).occurrencesForChild(child.id, monday, friday)
+  const { lessons: rows, classes } = await timetableQueries(db).weekForChild(child.id, monday, friday)
   const days: DayView[] = [0, 1, 2, 3, 4].map((i) => {
     const date = addDaysIso(monday, i)
     return { date, isToday: date === today, lessons: [] }
@@ -98,6 +100,7 @@ export async function timetableWeek(db: Executor, clock: Clock, child: Child, we
     thisKey,
     isThisWeek: key === thisKey,
     days,
+    classes,
   }
 }
 
