@@ -39,3 +39,21 @@ const show = (title: string, m: Map<string, number>) => {
 console.log(`total ${(total / 1000).toFixed(0)} ms sampled`)
 show('By package or file (self time):', pkg)
 show('By function (self time):', fn)
+
+// Inclusive time: a function counts every sample taken while it is on the stack (once per
+// sample, however deep), which shows the phases of a request (rendering, compiling SQL...).
+const parent = new Map<number, number>()
+for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
+const inclusive = new Map<string, number>()
+for (const [id, us] of self) {
+  const seen = new Set<string>()
+  for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+    const n = byId.get(cur)!
+    if (!n.callFrame.url) continue
+    const key = `${n.callFrame.functionName || '(anonymous)'}  ${where(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    inclusive.set(key, (inclusive.get(key) ?? 0) + us)
+  }
+}
+show('By function (inclusive time):', inclusive)

@@ -19,18 +19,22 @@ export interface HistoryRow {
 export function absenceQueries(db: Executor) {
   return Object.freeze({
     /** Serializes writes about one child (double submits, both guardians, two teachers). */
-    async lockChild(childId: number): Promise<void> {
-      await db.selectFrom('persons').select('id').where('id', '=', childId).forNoKeyUpdate().execute()
-    },
-
     async lockChildren(childIds: number[]): Promise<void> {
       if (childIds.length === 0) return
       await db.selectFrom('persons').select('id').where('id', 'in', childIds).orderBy('id').forNoKeyUpdate().execute()
     },
 
-    async isGuardian(guardianId: number, childId: number): Promise<boolean> {
-      const row = await db.selectFrom('guardianships').select('child_id')
-        .where('guardian_id', '=', guardianId).where('child_id', '=', childId).executeTakeFirst()
+    /**
+     * Locks the child's row (reports for one child are written one at a time) if the person
+     * is its guardian; false (and nothing locked) otherwise. One statement.
+     */
+    async lockChildOfGuardian(guardianId: number, childId: number): Promise<boolean> {
+      const row = await db.selectFrom('persons as c')
+        .innerJoin('guardianships as g', (j) => j.onRef('g.child_id', '=', 'c.id').on('g.guardian_id', '=', guardianId))
+        .select('c.id')
+        .where('c.id', '=', childId)
+        .forNoKeyUpdate('c')
+        .executeTakeFirst()
       return Boolean(row)
     },
 

@@ -81,13 +81,16 @@ export async function reportAbsence(db: Db, clock: Clock, actor: Actor, child: C
   const date = typeof input.date === 'string' && dates.includes(input.date) ? input.date : null
   if (!date) errors.date = { key: 'absence:errors.date' }
 
-  const form = await reportForm(db, clock, actor, child, date ?? dates[0])
   const scope = kind === 'preschool' ? 'day' : input.scope
   const lessonIds = asArray(input.lessons).map(Number)
+  // The form (the day's lessons) checks chosen lessons and is shown again on an error;
+  // a whole day needs neither (the morning's most common report: one statement less).
+  let form: ReportForm | null = scope === 'lessons' && date ? await reportForm(db, clock, actor, child, date) : null
   if (scope !== 'day' && scope !== 'lessons') errors.scope = { key: 'absence:errors.scope' }
-  if (scope === 'lessons' && date) {
+  if (form) {
+    const day = form
     if (lessonIds.length === 0) errors.lessons = { key: 'absence:errors.lessonsRequired' }
-    else if (!lessonIds.every((id) => form.lessons.some((l) => l.lessonId === id))) errors.lessons = { key: 'absence:errors.lessonNotThatDay' }
+    else if (!lessonIds.every((id) => day.lessons.some((l) => l.lessonId === id))) errors.lessons = { key: 'absence:errors.lessonNotThatDay' }
   }
   const reason = REASONS[kind].find((r) => r === input.reason)
   if (!reason) errors.reason = { key: 'absence:errors.reason' }
@@ -95,13 +98,15 @@ export async function reportAbsence(db: Db, clock: Clock, actor: Actor, child: C
   if (comment.length > COMMENT_MAX) errors.comment = { key: 'errors.field.tooLong', params: { max: COMMENT_MAX } }
 
   const values = { ...input, lessons: asArray(input.lessons) }
-  if (Object.keys(errors).length > 0 || !date || !reason) return { ok: false, errors, values, form }
+  if (Object.keys(errors).length > 0 || !date || !reason) {
+    form ??= await reportForm(db, clock, actor, child, date ?? dates[0])
+    return { ok: false, errors, values, form }
+  }
 
   const wanted = [...new Set(lessonIds)]
   return db.transaction().execute(async (trx) => {
     const q = absenceQueries(trx)
-    if (!(await q.isGuardian(actor.id, child.id))) throw new Forbidden()
-    await q.lockChild(child.id)
+    if (!(await q.lockChildOfGuardian(actor.id, child.id))) throw new Forbidden()
     const done = await q.reportedOn(child.id, date)
     if (done.wholeDay) return { ok: true, status: 'already', reportId: done.wholeDay } as const
     const report = { childId: child.id, date, reason, comment, reportedBy: actor.id, now }
