@@ -34,6 +34,10 @@ export interface BenchPage {
 const get = (path: string): BenchRequest => ({ method: 'GET', path, expect: 200 })
 
 export const PAGES: BenchPage[] = [
+  // Not a page: the baseline's route with a logged-in guardian's cookie, so the cost of
+  // reading the session (one statement, with the person and the bar's counts) is measured
+  // apart from every page's own work.
+  { name: 'baseline, logged in', request: () => get('/bench/baseline') },
   { name: 'start page', request: (s) => get(`/children/${s.childId}`) },
   { name: 'messages inbox', request: (s) => get(`/children/${s.childId}/messages`) },
   { name: 'conversation', request: (s) => (s.conversationId ? get(`/children/${s.childId}/messages/${s.conversationId}`) : null) },

@@ -21,8 +21,12 @@ const engine = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'
 const queries = (res: { headers: Record<string, unknown> }) => Number(res.headers['x-hubben-queries'])
 
 const KB10 = 10 * 1024
-/** Most pages make 6 to 10 statements; the budget leaves a little room, not a lot. */
-const MAX_QUERIES = 14
+/**
+ * Statements a page may make when it names no limit of its own. The pages of the morning
+ * (the benchmark's) name theirs: the session (with the person and the bar's counts), the
+ * child, the page's data; round trips are their largest cost (README, Performance).
+ */
+const MAX_QUERIES = 10
 
 interface PageBudget {
   name: string
@@ -36,6 +40,8 @@ interface PageBudget {
   bounded: boolean
   /** Scripts the page may load besides htmx. */
   scripts?: string[]
+  /** Statements at most (default MAX_QUERIES). */
+  maxQueries?: number
 }
 
 const demoConversation = async () =>
@@ -46,23 +52,23 @@ const demoReport = async () =>
 let reportId = 0
 
 const PAGES: PageBudget[] = [
-  { name: 'start page', user: 'anna.lind', url: () => `/children/${world.elsa}`, bounded: true },
-  { name: 'start page (preschool child)', user: 'anna.lind', url: () => `/children/${world.olle}`, bounded: true },
-  { name: 'start page (pupil)', user: 'elsa.lind', url: () => `/children/${world.elsa}`, bounded: true },
-  { name: 'messages inbox', user: 'anna.lind', url: () => `/children/${world.elsa}/messages`, bounded: true },
-  { name: 'conversation', user: 'anna.lind', url: () => `/children/${world.elsa}/messages/${conversationId}`, bounded: true },
+  { name: 'start page', user: 'anna.lind', url: () => `/children/${world.elsa}`, bounded: true, maxQueries: 3 },
+  { name: 'start page (preschool child)', user: 'anna.lind', url: () => `/children/${world.olle}`, bounded: true, maxQueries: 3 },
+  { name: 'start page (pupil)', user: 'elsa.lind', url: () => `/children/${world.elsa}`, bounded: true, maxQueries: 3 },
+  { name: 'messages inbox', user: 'anna.lind', url: () => `/children/${world.elsa}/messages`, bounded: true, maxQueries: 3 },
+  { name: 'conversation', user: 'anna.lind', url: () => `/children/${world.elsa}/messages/${conversationId}`, bounded: true, maxQueries: 3 },
   { name: 'new message', user: 'anna.lind', url: () => `/children/${world.elsa}/messages/new`, bounded: true },
   { name: 'notifications', user: 'anna.lind', url: () => '/notifications', bounded: true },
-  { name: 'timetable week', user: 'anna.lind', url: () => `/children/${world.elsa}/timetable?week=2026-W49`, bounded: false },
+  { name: 'timetable week', user: 'anna.lind', url: () => `/children/${world.elsa}/timetable?week=2026-W49`, bounded: false, maxQueries: 3 },
   { name: 'timetable print', user: 'anna.lind', url: () => `/children/${world.elsa}/timetable/print?week=2026-W49`, bounded: false, scripts: ['/static/js/print.js'] },
-  { name: 'absence history', user: 'anna.lind', url: () => `/children/${world.elsa}/absences`, bounded: true },
+  { name: 'absence history', user: 'anna.lind', url: () => `/children/${world.elsa}/absences`, bounded: true, maxQueries: 3 },
   { name: 'absence report form', user: 'anna.lind', url: () => `/children/${world.elsa}/absences/new`, bounded: true },
   { name: 'absence report', user: 'anna.lind', url: () => `/children/${world.elsa}/absences/${reportId}`, bounded: true },
   {
-    name: 'absence report (POST)', user: 'anna.lind', url: () => `/children/${world.elsa}/absences`, method: 'POST', status: 303, bounded: true,
+    name: 'absence report (POST)', user: 'anna.lind', url: () => `/children/${world.elsa}/absences`, method: 'POST', status: 303, bounded: true, maxQueries: 6,
     form: () => ({ date: '2026-12-02', scope: 'day', reason: 'illness' }),
   },
-  { name: 'care schedule week', user: 'anna.lind', url: () => `/children/${world.elsa}/care-schedule?week=2026-W50`, bounded: true },
+  { name: 'care schedule week', user: 'anna.lind', url: () => `/children/${world.elsa}/care-schedule?week=2026-W50`, bounded: true, maxQueries: 3 },
   { name: 'care schedule day', user: 'anna.lind', url: () => `/children/${world.elsa}/care-schedule/days/2026-12-09`, bounded: true },
   { name: 'care schedule week form', user: 'anna.lind', url: () => `/children/${world.elsa}/care-schedule/weeks/2026-W50`, bounded: true },
   { name: 'settings', user: 'anna.lind', url: () => '/settings', bounded: true, scripts: ['/static/js/push.js'] },
@@ -202,7 +208,8 @@ t.test('every page: the same number of SQL statements with 10 and with 1,000 row
     t.equal(s.status, status, `${page.name}: ${status} with 10 rows`)
     t.equal(l.status, status, `${page.name}: ${status} with 1,000 rows`)
     t.equal(l.queries, s.queries, `${page.name}: ${s.queries} statements with 10 rows and with 1,000`)
-    t.ok(s.queries > 0 && s.queries <= MAX_QUERIES, `${page.name}: ${s.queries} statements, at most ${MAX_QUERIES}`)
+    const max = page.maxQueries ?? MAX_QUERIES
+    t.ok(s.queries > 0 && s.queries <= max, `${page.name}: ${s.queries} statements, at most ${max}`)
     t.ok(s.gzip < KB10, `${page.name}: ${s.gzip} B of gzipped HTML with 10 rows, under 10 KB`)
     if (page.bounded) t.ok(l.gzip < KB10, `${page.name}: ${l.gzip} B of gzipped HTML with 1,000 rows, under 10 KB`)
     if (status === 200) t.ok(s.scripts.includes('/static/js/htmx.min.js') || page.name === 'timetable print', `${page.name}: htmx is there`)
