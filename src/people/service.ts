@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../db/index.js'
+import { compiledOnce } from '../db/compiled.js'
 import type { Locale } from '../web/i18n.js'
 
 /** The logged-in person, as every box sees them. */
@@ -100,21 +101,20 @@ function toChild(r: ChildRow): Child {
  */
 export async function childForActor(db: Db, actor: Actor, childId: number): Promise<Child | null> {
   if (!Number.isSafeInteger(childId) || childId <= 0) return null
-  let q = childQuery(db).where('c.id', '=', childId)
-  if (actor.role === 'guardian') {
-    q = q.where((eb) =>
-      eb.exists(eb.selectFrom('guardianships as g').select('g.child_id').whereRef('g.child_id', '=', 'c.id').where('g.guardian_id', '=', actor.id)),
-    )
-  } else if (actor.role === 'pupil') {
-    q = q.where('c.id', '=', actor.id)
-  } else if (actor.role === 'staff') {
-    q = q.where((eb) =>
-      eb.exists(eb.selectFrom('staff_units as su').select('su.unit_id').whereRef('su.unit_id', '=', 'c.unit_id').where('su.staff_id', '=', actor.id)),
-    )
-  } // admin: every child
-  const row = await q.executeTakeFirst()
+  const { rows: [row] } = await childReaders[actor.role](db, childId, actor.id)
   return row ? toChild(row) : null
 }
+
+/** The access rule per role, compiled once (it runs on every child page). */
+const childReaders = {
+  guardian: compiledOnce((db: Db, childId: number, actorId: number) => childQuery(db).where('c.id', '=', childId).where((eb) =>
+    eb.exists(eb.selectFrom('guardianships as g').select('g.child_id').whereRef('g.child_id', '=', 'c.id').where('g.guardian_id', '=', actorId))), 2),
+  pupil: compiledOnce((db: Db, childId: number, actorId: number) => childQuery(db).where('c.id', '=', childId).where('c.id', '=', actorId), 2),
+  staff: compiledOnce((db: Db, childId: number, actorId: number) => childQuery(db).where('c.id', '=', childId).where((eb) =>
+    eb.exists(eb.selectFrom('staff_units as su').select('su.unit_id').whereRef('su.unit_id', '=', 'c.unit_id').where('su.staff_id', '=', actorId))), 2),
+  // Admins: every child.
+  admin: compiledOnce((db: Db, childId: number, _actorId: number) => childQuery(db).where('c.id', '=', childId), 2),
+} satisfies Record<Actor['role'], unknown>
 
 /** The children whose Hub the actor sees (guardians: theirs; pupils: themself). */
 export async function childrenOfActor(db: Db, actor: Actor): Promise<Child[]> {

@@ -1,6 +1,7 @@
 import type { SessionStore } from '@fastify/session'
 import { sql, type RawBuilder } from 'kysely'
 import type { Db } from '../db/index.js'
+import { compiledOnce } from '../db/compiled.js'
 import type { Clock } from '../clock.js'
 import { toActor, type Actor } from '../people/service.js'
 
@@ -36,6 +37,18 @@ function remember(sid: string, personId: number, person: LoadedPerson) {
   loaded.set(sid, { personId, person, at: Date.now() })
 }
 
+/** The session's statement (with its person and the bar's counts), compiled once. */
+function sessionReader(counts: [string, BarCount][]) {
+  return compiledOnce((db: Db, sid: string, now: Date) => db.selectFrom('sessions as s')
+    .leftJoin('persons as p', (j) => j
+      .on(sql<boolean>`p.id = case when jsonb_typeof(s.data->'personId') = 'number' then (s.data->>'personId')::integer end`)
+      .on('p.username', 'is not', null))
+    .select(['s.data', 'p.id', 'p.role', 'p.given_name', 'p.family_name', 'p.username', 'p.locale', 'p.email', 'p.mobile'])
+    .select(counts.map(([, count], i) => sql<unknown>`(${count(sql.ref<number>('p.id'))})`.as(`c${i}`)))
+    .where('s.sid', '=', sid)
+    .where('s.expires_at', '>', now), 2)
+}
+
 /**
  * Sessions live in PostgreSQL so that any number of instances can serve a person.
  * The expiry is the idle limit: every save moves it forward (the frame saves at most
@@ -43,6 +56,8 @@ function remember(sid: string, personId: number, person: LoadedPerson) {
  */
 export function kyselySessionStore(db: Db, clock: Clock, idleMinutes: number, barCounts: () => Iterable<[string, BarCount]> = () => []): SessionStore {
   const expiry = () => new Date(clock.now().getTime() + idleMinutes * 60_000)
+  // The session's statement, compiled once per set of bar counts (it runs on every request).
+  const readers = new Map<string, ReturnType<typeof sessionReader>>()
   return {
     set(sid, session, callback) {
       const data = JSON.parse(JSON.stringify(session)) as Record<string, unknown>
@@ -54,15 +69,11 @@ export function kyselySessionStore(db: Db, clock: Clock, idleMinutes: number, ba
     },
     get(sid, callback) {
       const counts = [...barCounts()]
-      db.selectFrom('sessions as s')
-        .leftJoin('persons as p', (j) => j
-          .on(sql<boolean>`p.id = case when jsonb_typeof(s.data->'personId') = 'number' then (s.data->>'personId')::integer end`)
-          .on('p.username', 'is not', null))
-        .select(['s.data', 'p.id', 'p.role', 'p.given_name', 'p.family_name', 'p.username', 'p.locale', 'p.email', 'p.mobile'])
-        .select(counts.map(([, count], i) => sql`(${count(sql.ref<number>('p.id'))})`.as(`c${i}`)))
-        .where('s.sid', '=', sid)
-        .where('s.expires_at', '>', clock.now())
-        .executeTakeFirst()
+      const key = counts.map(([k]) => k).join(',')
+      let read = readers.get(key)
+      if (!read) readers.set(key, (read = sessionReader(counts)))
+      read(db, sid, clock.now())
+        .then((r) => r.rows[0])
         .then((row) => {
           const personId = (row?.data as { personId?: unknown } | undefined)?.personId
           if (row && typeof personId === 'number') {

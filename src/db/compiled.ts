@@ -1,0 +1,26 @@
+import { CompiledQuery, type Compilable, type QueryResult } from 'kysely'
+import type { Db } from './index.js'
+
+const SLOT = Symbol('slot')
+interface Slot { readonly [SLOT]: number }
+const isSlot = (v: unknown): v is Slot => typeof v === 'object' && v !== null && SLOT in v
+
+/**
+ * A query built and compiled once, then run with new values: for the statements of every
+ * request (the session, the child's access check), where building and compiling with
+ * Kysely each time showed in profiles. `build` receives a stand-in for each value, to use
+ * where a value goes (`.where('c.id', '=', childId)`); it must not compute with them (the
+ * SQL text may not depend on the values). Values that are not stand-ins stay as built.
+ */
+export function compiledOnce<V extends unknown[], R>(build: (db: Db, ...values: V) => Compilable<R>, arity: V['length']) {
+  let cached: { sql: string; params: (number | { value: unknown })[] } | null = null
+  return (db: Db, ...values: V): Promise<QueryResult<R>> => {
+    if (!cached) {
+      const slots = Array.from({ length: arity }, (_, i) => ({ [SLOT]: i }) as Slot)
+      const compiled = build(db, ...(slots as unknown as V)).compile()
+      cached = { sql: compiled.sql, params: compiled.parameters.map((p) => (isSlot(p) ? p[SLOT] : { value: p })) }
+    }
+    const { sql, params } = cached
+    return db.executeQuery(CompiledQuery.raw(sql, params.map((p) => (typeof p === 'number' ? values[p] : p.value))) as CompiledQuery<R>)
+  }
+}
