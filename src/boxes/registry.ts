@@ -36,7 +36,7 @@ export interface BoxDef {
   guardianOnly?: boolean
   /** The tile's live summary: one query, read with the other tiles' in a single statement. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  summary?(ctx: BoxContext): TileSummary<any>
+  summary?: TileSummary<any>
   /** A main action shown on the tile itself (e.g. the green "Anmäl frånvaro"), when it applies. */
   action?(actor: Actor, child: Child): BoxAction | null
 }
@@ -49,16 +49,23 @@ export type FromJson<T> = T extends Date ? string : T extends (infer E)[] ? From
 
 /**
  * A tile summary: a read-only query, and what its rows say. The start page reads every
- * tile's query (and the box facts) in one statement, each as a JSON array.
+ * tile's query (and the box facts) in one statement, each as a JSON array, and builds and
+ * compiles that statement once per set of tiles: `query` gets stand-ins for the values
+ * that change (`ctx.child.id`, `ctx.actor.id`, `ctx.clock.now()`, `ctx.clock.today()`; any
+ * other field throws) and must only put them in the query, not compute with them.
+ * `read` gets the rows and the real context.
  */
 export interface TileSummary<R> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  query: SelectQueryBuilder<any, any, R>
-  read(rows: FromJson<R>[]): BoxSummary | null
+  query(ctx: BoxContext): SelectQueryBuilder<any, any, R>
+  read(rows: FromJson<R>[], ctx: BoxContext): BoxSummary | null
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function tileSummary<R>(query: SelectQueryBuilder<any, any, R>, read: (rows: FromJson<R>[]) => BoxSummary | null): TileSummary<R> {
+export function tileSummary<R>(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  query: (ctx: BoxContext) => SelectQueryBuilder<any, any, R>,
+  read: (rows: FromJson<R>[], ctx: BoxContext) => BoxSummary | null,
+): TileSummary<R> {
   return { query, read }
 }
 

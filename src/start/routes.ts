@@ -2,7 +2,12 @@ import type { FastifyInstance } from 'fastify'
 import { loadChild, requireLogin } from '../web/frame.js'
 import { childrenOfActor, isStaff } from '../people/service.js'
 import { jsonArrayFrom } from 'kysely/helpers/postgres'
-import { BOXES, box, boxFactsQuery, loadBoxFacts, visibleBoxes, type BoxDef, type BoxSummary } from '../boxes/registry.js'
+import type { Compilable } from 'kysely'
+import { BOXES, box, boxFactsQuery, loadBoxFacts, visibleBoxes, type BoxContext, type BoxDef, type BoxSummary } from '../boxes/registry.js'
+import { compiledOnce } from '../db/compiled.js'
+import type { Db } from '../db/index.js'
+import type { IsoDate } from '../clock.js'
+import type { Actor, Child } from '../people/service.js'
 
 /** The start page: the tiles of the boxes that apply to this person and child. */
 export default async function startRoutes(app: FastifyInstance) {
@@ -23,31 +28,37 @@ export default async function startRoutes(app: FastifyInstance) {
     const actor = req.actor!
     const child = req.child!
     // One statement for the box facts and every tile's summary: the boxes that may apply
-    // (only talks depends on the facts, and it has no summary) each add a JSON array.
+    // (only talks depends on the facts, and it has no summary) each add a JSON array. It is
+    // built and compiled once per set of boxes.
     const candidates = visibleBoxes(actor, child, { talksAvailable: true })
-    const sources = candidates.map((b) => b.summary?.({ db, clock, actor, child }) ?? null)
-    const together = (parts: number[]) => db.selectNoFrom((eb) => [
-      eb.selectFrom(boxFactsQuery(db, clock, child).as('f')).select('f.talks').as('talks'),
-      ...parts.map((i) => jsonArrayFrom(sources[i]!.query).as(`s${i}`)),
-    ]).executeTakeFirstOrThrow() as Promise<{ talks: unknown } & Record<string, unknown>>
-    const withSummary = sources.flatMap((s, i) => (s ? [i] : []))
-    const row = await together(withSummary).catch(async (err: unknown) => {
-      // One box's broken query must not take the start page down: read each on its own.
-      req.log.warn({ err }, 'tile summaries failed together; reading them one by one')
-      const facts = await together([])
-      const each = await Promise.all(withSummary.map((i) => together([i]).catch((e: unknown) => {
-        req.log.warn({ err: e, box: candidates[i]!.key }, 'box summary failed')
-        return {}
-      })))
-      return Object.assign(facts, ...each) as typeof facts
-    })
+    const key = candidates.map((b) => b.key).join(',')
+    let read = tileStatements.get(key)
+    if (!read) tileStatements.set(key, (read = tileStatement(candidates)))
+    const statement = read
+    const row = await Promise.resolve()
+      .then(() => statement(db, child.id, actor.id, clock.now(), clock.today()))
+      .then((r) => r.rows[0]!)
+      .catch(async (err: unknown) => {
+        // One box's broken query must not take the start page down: read each on its own.
+        req.log.warn({ err }, 'tile summaries failed together; reading them one by one')
+        const ctx: BoxContext = { db, clock, actor, child }
+        const one = (i?: number) => db.selectNoFrom((eb) => [
+          eb.selectFrom(boxFactsQuery(db, clock, child).as('f')).select('f.talks').as('talks'),
+          ...(i === undefined ? [] : [jsonArrayFrom(candidates[i]!.summary!.query(ctx)).as(`s${i}`)]),
+        ]).executeTakeFirstOrThrow() as Promise<TileRow>
+        const facts = await one()
+        const each = await Promise.all(candidates.map((b, i) => (b.summary ? one(i).catch((e: unknown) => {
+          req.log.warn({ err: e, box: b.key }, 'box summary failed')
+          return {}
+        }) : {})))
+        return Object.assign(facts, ...each) as TileRow
+      })
     const facts = { talksAvailable: Boolean(row.talks) }
     const tiles = candidates.flatMap((b, i) => {
       if (!b.visible(actor, child, facts)) return []
       let summary: BoxSummary | null = null
       try {
-        const source = sources[i]
-        summary = source ? source.read((row[`s${i}`] ?? []) as never[]) : null
+        summary = b.summary ? b.summary.read((row[`s${i}`] ?? []) as never[], { db, clock, actor, child }) : null
       } catch (err) {
         req.log.warn({ err, box: b.key }, 'box summary failed')
       }
@@ -71,6 +82,41 @@ export default async function startRoutes(app: FastifyInstance) {
       return reply.page('start/not-available', { title: def.title(req.child!) })
     })
   }
+}
+
+type TileRow = { talks: unknown } & Record<string, unknown>
+
+/**
+ * The start page's statement for a set of boxes, compiled once: the box facts and each
+ * tile's query as a JSON array. The tiles' queries see stand-ins (see TileSummary).
+ */
+function tileStatement(boxes: BoxDef[]) {
+  return compiledOnce((db: Db, childId: number, actorId: number, now: Date, today: IsoDate) => {
+    const ctx: BoxContext = {
+      db,
+      clock: { now: () => now, today: () => today },
+      actor: standIn<Actor>('actor', { id: actorId }),
+      child: standIn<Child>('child', { id: childId }),
+    }
+    return db.selectNoFrom((eb) => [
+      eb.selectFrom(boxFactsQuery(db, ctx.clock, ctx.child).as('f')).select('f.talks').as('talks'),
+      ...boxes.flatMap((b, i) => (b.summary ? [jsonArrayFrom(b.summary.query(ctx)).as(`s${i}`)] : [])),
+    ]) as unknown as Compilable<TileRow>
+  }, 4)
+}
+const tileStatements = new Map<string, ReturnType<typeof tileStatement>>()
+
+/**
+ * An object with only the given fields: reading any other throws, so a tile query that
+ * would bake one child's unit (say) into the statement compiled for everyone fails at once.
+ */
+function standIn<T extends object>(what: string, fields: Partial<T>): T {
+  return new Proxy(fields, {
+    get(target, prop) {
+      if (typeof prop === 'symbol' || prop in target) return (target as Record<PropertyKey, unknown>)[prop]
+      throw new Error(`A tile query may use ${what}.${Object.keys(fields).join(`, ${what}.`)}, not ${what}.${prop}`)
+    },
+  }) as T
 }
 
 /**

@@ -9,7 +9,7 @@ import {
 } from './service.js'
 
 defineBox('absence', {
-  summary: ({ db, clock, actor, child }) => absenceSummary(db, clock, actor, child),
+  summary: absenceSummary,
   // The green button sits on the tile too: reporting is what guardians come here for.
   action: (actor, child) => (actor.role === 'guardian' ? { href: `/children/${child.id}/absences/new`, label: 'absence:report', variant: 'green' } : null),
 })

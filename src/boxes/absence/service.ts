@@ -239,14 +239,16 @@ export async function registrationDetails(db: Db, actor: Actor, child: Child, id
 }
 
 /** The start page tile. */
-export function absenceSummary(db: Db, clock: Clock, actor: Actor, child: Child) {
-  return tileSummary(absenceQueries(db).latestDate(child.id), ([row]) => {
+/** The start page tile: today's or tomorrow's absence, or the latest one. */
+export const absenceSummary = tileSummary(
+  ({ db, child }) => absenceQueries(db).latestDate(child.id),
+  ([row], { clock, actor }) => {
     if (!row?.date) return { key: 'absence:summary.none' }
     const days = reportableDates(clock)
     if (days.includes(row.date)) return { key: row.date === days[0] ? 'absence:summary.today' : 'absence:summary.tomorrow' }
     return { key: 'absence:summary.latest', params: { date: formatters(actor.locale).date(row.date) } }
-  })
-}
+  },
+)
 
 // ---- Staff ------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ import {
 import { DayBody, WeekBody, readForm, weekInput } from './schemas.js'
 
 defineBox('care-schedule', {
-  summary: ({ db, clock, actor, child }) => careSummary(db, actor, child, clock.now()),
+  summary: careSummary,
 })
 
 const base = (child: Child) => `/children/${child.id}/care-schedule`

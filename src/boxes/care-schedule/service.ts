@@ -500,16 +500,16 @@ export async function saveCareWeek(db: Db, actor: Actor, child: Child, monday: I
 
 /** The tile on the start page: the next registered day from today. */
 /** The start page tile: the next registered day from today (a query, read with the other tiles'). */
-export function careSummary(db: Db, actor: Actor, child: Child, now: Date) {
-  const today = todayOf(now)
-  return tileSummary(q.nextRegisteredDay(db, child.id, today), ([r]) => {
+export const careSummary = tileSummary(
+  ({ db, clock, child }) => q.nextRegisteredDay(db, child.id, clock.today()),
+  ([r], { clock, actor }) => {
     if (!r) return { key: 'care:summary.none' }
     const start = hhmm(r.starts_at)!
     const end = hhmm(r.ends_at)!
-    if (r.day === today) return { key: 'care:summary.today', params: { start, end } }
+    if (r.day === clock.today()) return { key: 'care:summary.today', params: { start, end } }
     return { key: 'care:summary.next', params: { date: formatters(actor.locale).weekdayDate(r.day), start, end } }
-  })
-}
+  },
+)
 
 // ---------------------------------------------------------------------------
 // Staff side: groups of the staff member's own units only.

@@ -13,7 +13,7 @@ import {
 } from './service.js'
 
 defineBox('messages', {
-  summary: ({ db, actor, child }) => tileSummary(unreadAboutChild(db, actor.id, child.id), ([row]) => {
+  summary: tileSummary(({ db, actor, child }) => unreadAboutChild(db, actor.id, child.id), ([row]) => {
     const n = Number(row?.n ?? 0)
     return { key: n ? 'messages:summary.unread' : 'messages:summary.none', params: { count: n } }
   }),

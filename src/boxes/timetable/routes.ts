@@ -5,7 +5,7 @@ import { loadChild, requireLogin } from '../../web/frame.js'
 import { addSettingsSection } from '../settings/routes.js'
 import { feedSettings, lessonOn, renewFeedToken, timetableFeed, timetableWeek, todaySummary, weekKey } from './service.js'
 
-defineBox('timetable', { summary: ({ db, clock, child }) => todaySummary(db, clock, child) })
+defineBox('timetable', { summary: todaySummary })
 
 addSettingsSection({
   id: 'calendar-feed',

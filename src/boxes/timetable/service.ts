@@ -132,14 +132,14 @@ export async function groupLessonOn(db: Executor, groupId: number, lessonId: num
 }
 
 /** The start page tile: how many lessons today and when the first starts. */
-export function todaySummary(db: Db, clock: Clock, child: Child) {
-  const today = clock.today()
-  return tileSummary(occurrences(db, { childId: child.id }, today, today), (rows) => {
+export const todaySummary = tileSummary(
+  ({ db, clock, child }) => occurrences(db, { childId: child.id }, clock.today(), clock.today()),
+  (rows) => {
     const lessons = rows.map(toLessonView).filter((l) => !l.cancelled)
     if (lessons.length === 0) return { key: 'timetable:summary.none' }
     return { key: 'timetable:summary.today', params: { count: lessons.length, start: lessons[0]!.start } }
-  })
-}
+  },
+)
 
 // ---- The calendar feed ----------------------------------------------------------
 
