@@ -24,3 +24,21 @@ export function compiledOnce<V extends unknown[], R>(build: (db: Db, ...values: 
     return db.executeQuery(CompiledQuery.raw(sql, params.map((p) => (typeof p === 'number' ? values[p] : p.value))) as CompiledQuery<R>)
   }
 }
+
+/**
+ * compiledOnce for statements whose SQL depends on a few facts besides the values (the
+ * reader's role, whether a filter applies): one compiled statement per distinct `key(shape)`.
+ */
+export function compiledPerShape<S, V extends unknown[], R>(
+  key: (shape: S) => string,
+  build: (shape: S, db: Db, ...values: V) => Compilable<R>,
+  arity: V['length'],
+) {
+  const statements = new Map<string, (db: Db, ...values: V) => Promise<QueryResult<R>>>()
+  return (shape: S, db: Db, ...values: V): Promise<QueryResult<R>> => {
+    const k = key(shape)
+    let run = statements.get(k)
+    if (!run) statements.set(k, (run = compiledOnce((db: Db, ...v: V) => build(shape, db, ...v), arity)))
+    return run(db, ...values)
+  }
+}

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import { jsonArrayFrom } from 'kysely/helpers/postgres'
 import type { Executor } from '../../notify/outbox.js'
+import { compiledOnce } from '../../db/compiled.js'
 import type { IsoDate } from '../../clock.js'
 import type { AbsenceReason, AttendanceStatus } from './tables.js'
 
@@ -16,6 +17,41 @@ export interface HistoryRow {
 }
 
 /** All SQL of the absence box. Every read of a child's data has the child's id in its WHERE. */
+/** The history page's statement (see history), compiled once. */
+const historyStatement = compiledOnce((db: Executor, childId: number, limit: number, offset: number) => {
+  const reports = db.selectFrom('absence_reports as r')
+    .select((eb) => [
+      sql<'guardian' | 'school'>`'guardian'`.as('source'),
+      'r.id', 'r.date', 'r.whole_day',
+      sql<AttendanceStatus | null>`null::text`.as('status'),
+      sql<AbsenceReason | null>`r.reason`.as('reason'),
+      'r.created_at as at',
+      jsonArrayFrom(eb.selectFrom('absence_report_lessons as rl')
+        .innerJoin('timetable_lessons as l', 'l.id', 'rl.lesson_id')
+        .select(['l.subject', 'l.starts_at'])
+        .whereRef('rl.report_id', '=', 'r.id')
+        .orderBy('l.starts_at')).as('lessons'),
+    ])
+    .where('r.child_id', '=', childId)
+  const registrations = db.selectFrom('lesson_attendance as a')
+    .innerJoin('timetable_lessons as l', 'l.id', 'a.lesson_id')
+    .select([
+      sql<'guardian' | 'school'>`'school'`.as('source'),
+      'a.id', 'a.date',
+      sql<boolean>`false`.as('whole_day'),
+      sql<AttendanceStatus | null>`a.status`.as('status'),
+      sql<AbsenceReason | null>`null::text`.as('reason'),
+      'a.registered_at as at',
+      sql<{ subject: string; starts_at: string }[]>`json_build_array(json_build_object('subject', l.subject, 'starts_at', l.starts_at))`.as('lessons'),
+    ])
+    .where('a.child_id', '=', childId)
+    .where('a.status', '<>', 'present')
+  return db.selectFrom(reports.unionAll(registrations).as('h'))
+    .selectAll()
+    .orderBy('h.date', 'desc').orderBy('h.at', 'desc').orderBy('h.id', 'desc')
+    .limit(limit).offset(offset)
+}, 3)
+
 export function absenceQueries(db: Executor) {
   return Object.freeze({
     /** Serializes writes about one child (double submits, both guardians, two teachers). */
@@ -90,39 +126,7 @@ export function absenceQueries(db: Executor) {
      * absent registrations, in one statement whatever the number of rows.
      */
     async history(childId: number, limit: number, offset: number): Promise<HistoryRow[]> {
-      const reports = db.selectFrom('absence_reports as r')
-        .select((eb) => [
-          sql<'guardian' | 'school'>`'guardian'`.as('source'),
-          'r.id', 'r.date', 'r.whole_day',
-          sql<AttendanceStatus | null>`null::text`.as('status'),
-          sql<AbsenceReason | null>`r.reason`.as('reason'),
-          'r.created_at as at',
-          jsonArrayFrom(eb.selectFrom('absence_report_lessons as rl')
-            .innerJoin('timetable_lessons as l', 'l.id', 'rl.lesson_id')
-            .select(['l.subject', 'l.starts_at'])
-            .whereRef('rl.report_id', '=', 'r.id')
-            .orderBy('l.starts_at')).as('lessons'),
-        ])
-        .where('r.child_id', '=', childId)
-      const registrations = db.selectFrom('lesson_attendance as a')
-        .innerJoin('timetable_lessons as l', 'l.id', 'a.lesson_id')
-        .select([
-          sql<'guardian' | 'school'>`'school'`.as('source'),
-          'a.id', 'a.date',
-          sql<boolean>`false`.as('whole_day'),
-          sql<AttendanceStatus | null>`a.status`.as('status'),
-          sql<AbsenceReason | null>`null::text`.as('reason'),
-          'a.registered_at as at',
-          sql<{ subject: string; starts_at: string }[]>`json_build_array(json_build_object('subject', l.subject, 'starts_at', l.starts_at))`.as('lessons'),
-        ])
-        .where('a.child_id', '=', childId)
-        .where('a.status', '<>', 'present')
-      const rows = await db.selectFrom(reports.unionAll(registrations).as('h'))
-        .selectAll()
-        .orderBy('h.date', 'desc').orderBy('h.at', 'desc').orderBy('h.id', 'desc')
-        .limit(limit).offset(offset)
-        .execute()
-      return rows as HistoryRow[]
+      return (await historyStatement(db, childId, limit, offset)).rows as HistoryRow[]
     },
 
     async report(childId: number, reportId: number) {

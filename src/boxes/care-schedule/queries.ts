@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/index.js'
+import { compiledOnce } from '../../db/compiled.js'
 import type { IsoDate } from '../../clock.js'
 
 /**
@@ -43,15 +44,17 @@ export async function unitHours(db: Db, unitId: number): Promise<{ opens_at: str
 export interface DaySummaryRow { day: IsoDate; starts_at: string; ends_at: string; has_comment: boolean }
 
 export async function daysInRange(db: Db, childId: number, from: IsoDate, to: IsoDate): Promise<DaySummaryRow[]> {
-  return db
-    .selectFrom('care_days')
-    .select(['day', 'starts_at', 'ends_at', sql<boolean>`comment is not null`.as('has_comment')])
-    .where('child_id', '=', childId)
-    .where('day', '>=', from)
-    .where('day', '<=', to)
-    .orderBy('day')
-    .execute()
+  return (await daysStatement(db, childId, from, to)).rows
 }
+
+/** The week page's statement, compiled once. */
+const daysStatement = compiledOnce((db: Db, childId: number, from: IsoDate, to: IsoDate) => db
+  .selectFrom('care_days')
+  .select(['day', 'starts_at', 'ends_at', sql<boolean>`comment is not null`.as('has_comment')])
+  .where('child_id', '=', childId)
+  .where('day', '>=', from)
+  .where('day', '<=', to)
+  .orderBy('day'), 3)
 
 export function nextRegisteredDay(db: Db, childId: number, from: IsoDate) {
   return db

@@ -1,6 +1,7 @@
 import { jsonArrayFrom } from 'kysely/helpers/postgres'
 import { sql, type ExpressionBuilder, type Expression, type SqlBool, type RawBuilder } from 'kysely'
 import type { Database } from '../../db/types.js'
+import { compiledPerShape } from '../../db/compiled.js'
 import type { Executor } from '../../notify/outbox.js'
 import type { Actor } from '../../people/service.js'
 
@@ -29,22 +30,31 @@ export function childAccess(eb: ConvEb, actor: Actor): Expression<SqlBool> {
 export const INBOX_PAGE_SIZE = 25
 
 /**
+ * A page of the inbox and, for a guardian, the unread messages about each child (the inbox
+ * points to the others), in one statement, compiled once per kind of reader (the role,
+ * one child or all, with or without the unread counts). Through JSON: timestamps arrive as
+ * ISO strings.
+ */
+export async function inboxWithUnread(db: Executor, actor: Actor, opts: { childId?: number; page: number; unreadByChild: boolean }) {
+  const shape = { role: actor.role, oneChild: opts.childId !== undefined, unreadByChild: opts.unreadByChild }
+  const { rows: [row] } = await inboxStatement(shape, db, actor.id, opts.childId ?? 0, (opts.page - 1) * INBOX_PAGE_SIZE)
+  return row!
+}
+
+const inboxStatement = compiledPerShape(
+  (s: { role: Actor['role']; oneChild: boolean; unreadByChild: boolean }) => `${s.role}:${s.oneChild}:${s.unreadByChild}`,
+  (s, db, actorId: number, childId: number, offset: number) => db.selectNoFrom([
+    jsonArrayFrom(inboxPage(db, { role: s.role, id: actorId } as Actor, { childId: s.oneChild ? childId : undefined, offset })).as('rows'),
+    (s.unreadByChild ? jsonArrayFrom(unreadByChild(db, actorId)) : sql<never[]>`'[]'::json`).as('unread'),
+  ]),
+  3,
+)
+
+/**
  * One page of the actor's conversations, newest activity first: one statement whatever
  * the number of conversations (counterparts and the last writer are correlated subqueries).
  */
-/**
- * A page of the inbox and, for a guardian, the unread messages about each child (the inbox
- * points to the others), in one statement. Through JSON: timestamps arrive as ISO strings.
- */
-export async function inboxWithUnread(db: Executor, actor: Actor, opts: { childId?: number; page: number; unreadByChild: boolean }) {
-  const row = await db.selectNoFrom([
-    jsonArrayFrom(inboxPage(db, actor, opts)).as('rows'),
-    (opts.unreadByChild ? jsonArrayFrom(unreadByChild(db, actor.id)) : sql<never[]>`'[]'::json`).as('unread'),
-  ]).executeTakeFirstOrThrow()
-  return row
-}
-
-function inboxPage(db: Executor, actor: Actor, opts: { childId?: number; page: number }) {
+function inboxPage(db: Executor, actor: Actor, opts: { childId?: number; offset: number }) {
   let q = db.selectFrom('conversations as c')
     .innerJoin('conversation_participants as me', (j) => j.onRef('me.conversation_id', '=', 'c.id').on('me.person_id', '=', actor.id))
     .innerJoin('persons as ch', 'ch.id', 'c.child_id')
@@ -59,7 +69,7 @@ function inboxPage(db: Executor, actor: Actor, opts: { childId?: number; page: n
     .where((eb) => childAccess(eb as unknown as ConvEb, actor))
   if (opts.childId !== undefined) q = q.where('c.child_id', '=', opts.childId)
   return q.orderBy('c.last_message_at', 'desc').orderBy('c.id', 'desc')
-    .limit(INBOX_PAGE_SIZE + 1).offset((opts.page - 1) * INBOX_PAGE_SIZE)
+    .limit(INBOX_PAGE_SIZE + 1).offset(opts.offset)
 }
 
 /** The conversation header, only when the actor takes part and may still see the child. */
@@ -82,15 +92,24 @@ export function conversationForActor(db: Executor, actor: Actor, conversationId:
  * messages. With unread messages those are read after marking them read (messagesOf),
  * so that a message arriving in between stays unread. Through JSON: timestamps are strings.
  */
-export function conversationPage(db: Executor, actor: Actor, conversationId: number, beforeId?: number) {
-  const id = sql.ref<number>('c.id')
-  return headQuery(db, actor, conversationId)
-    .select([
-      jsonArrayFrom(participantsQuery(db, id)).as('participants'),
-      sql<MessageRow[] | null>`case when me.unread_count = 0 then ${jsonArrayFrom(messagesQuery(db, id, beforeId))} end`.as('messages'),
-    ])
-    .executeTakeFirst()
+export async function conversationPage(db: Executor, actor: Actor, conversationId: number, beforeId?: number) {
+  const shape = { role: actor.role, older: beforeId !== undefined }
+  const { rows: [row] } = await conversationStatement(shape, db, actor.id, conversationId, beforeId ?? 0)
+  return row
 }
+
+const conversationStatement = compiledPerShape(
+  (s: { role: Actor['role']; older: boolean }) => `${s.role}:${s.older}`,
+  (s, db, actorId: number, conversationId: number, beforeId: number) => {
+    const id = sql.ref<number>('c.id')
+    return headQuery(db, { role: s.role, id: actorId } as Actor, conversationId)
+      .select([
+        jsonArrayFrom(participantsQuery(db, id)).as('participants'),
+        sql<MessageRow[] | null>`case when me.unread_count = 0 then ${jsonArrayFrom(messagesQuery(db, id, s.older ? beforeId : undefined))} end`.as('messages'),
+      ])
+  },
+  3,
+)
 
 /** Messages shown at once on a conversation page; older ones are a link away. */
 export const CONVERSATION_PAGE_SIZE = 30

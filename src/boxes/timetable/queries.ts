@@ -2,6 +2,7 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres'
 import { sql } from 'kysely'
 import type { Db } from '../../db/index.js'
 import type { Executor } from '../../notify/outbox.js'
+import { compiledOnce } from '../../db/compiled.js'
 import type { IsoDate } from '../../clock.js'
 
 /** One lesson on one date, after the date's exception (if any) is applied. */
@@ -75,6 +76,12 @@ function classNamesQuery(db: Executor, childId: number) {
     .orderBy('g.name')
 }
 
+/** A child's lessons from one date to another and its classes' names: compiled once (the week page). */
+const weekStatement = compiledOnce((db: Db, childId: number, from: IsoDate, to: IsoDate) => db.selectNoFrom([
+  jsonArrayFrom(occurrences(db, { childId }, from, to)).as('lessons'),
+  jsonArrayFrom(classNamesQuery(db, childId)).as('classes'),
+]), 3)
+
 export function timetableQueries(db: Executor) {
   return Object.freeze({
     occurrencesForChild(childId: number, from: IsoDate, to: IsoDate): Promise<OccurrenceRow[]> {
@@ -101,12 +108,9 @@ export function timetableQueries(db: Executor) {
 
     /** The child's lessons from one date to another and the names of its classes, in one statement. */
     async weekForChild(childId: number, from: IsoDate, to: IsoDate): Promise<{ lessons: OccurrenceRow[]; classes: string[] }> {
-      const row = await db.selectNoFrom([
-        jsonArrayFrom(occurrences(db, { childId }, from, to)).as('lessons'),
-        jsonArrayFrom(classNamesQuery(db, childId)).as('classes'),
-      ]).executeTakeFirstOrThrow()
+      const { rows: [row] } = await weekStatement(db, childId, from, to)
       // JSON keeps every column of an occurrence as it is (dates, times, numbers, text).
-      return { lessons: row.lessons as OccurrenceRow[], classes: row.classes.map((r) => r.name) }
+      return { lessons: row!.lessons as OccurrenceRow[], classes: row!.classes.map((r) => r.name) }
     },
 
     async feedToken(personId: number): Promise<string | null> {
