@@ -30,7 +30,7 @@ const MAX_QUERIES = 10
 
 interface PageBudget {
   name: string
-  user: 'anna.lind' | 'elsa.lind'
+  user: 'anna.lind' | 'elsa.lind' | 'karin.berg' | 'lena.ek'
   /** The request; `c` is the logged-in client (for a CSRF token). */
   url(): string
   method?: 'POST'
@@ -50,6 +50,8 @@ let conversationId = 0
 const demoReport = async () =>
   (await db.selectFrom('absence_reports').select('id').where('child_id', '=', world.elsa).orderBy('id').executeTakeFirstOrThrow()).id
 let reportId = 0
+/** A lesson of class 4B on Tuesday 1 December (the staff's attendance register). */
+let tuesdayLesson = 0
 
 const PAGES: PageBudget[] = [
   { name: 'start page', user: 'anna.lind', url: () => `/children/${world.elsa}`, bounded: true, maxQueries: 3 },
@@ -73,6 +75,18 @@ const PAGES: PageBudget[] = [
   { name: 'care schedule week form', user: 'anna.lind', url: () => `/children/${world.elsa}/care-schedule/weeks/2026-W50`, bounded: true },
   { name: 'settings', user: 'anna.lind', url: () => '/settings', bounded: true, scripts: ['/static/js/push.js'] },
   { name: 'profile', user: 'anna.lind', url: () => '/profile', bounded: true },
+  // Staff, the same data seen from the school: Karin is 4B's mentor and takes part in
+  // every conversation about Elsa; Lena works in fritids.
+  { name: 'staff start', user: 'karin.berg', url: () => '/staff', bounded: true },
+  { name: 'staff absences (class, today)', user: 'karin.berg', url: () => `/staff/absences?group=${world.class4B}&date=2026-12-01`, bounded: true },
+  { name: 'staff attendance register', user: 'karin.berg', url: () => `/staff/absences/groups/${world.class4B}/lessons/${tuesdayLesson}?date=2026-12-01`, bounded: true },
+  { name: 'staff messages inbox', user: 'karin.berg', url: () => '/staff/messages', bounded: true },
+  { name: 'staff conversation', user: 'karin.berg', url: () => `/staff/messages/${conversationId}`, bounded: true },
+  { name: 'staff new message', user: 'karin.berg', url: () => '/staff/messages/new', bounded: true },
+  { name: 'staff care schedule', user: 'lena.ek', url: () => '/staff/care-schedule', bounded: true },
+  { name: 'staff care group day', user: 'lena.ek', url: () => `/staff/care-schedule/groups/${world.fritids}?date=2026-12-09`, bounded: true },
+  { name: 'staff care group week', user: 'lena.ek', url: () => `/staff/care-schedule/groups/${world.fritids}/week?week=2026-W50`, bounded: true },
+  { name: 'staff care child day', user: 'lena.ek', url: () => `/staff/care-schedule/children/${world.elsa}/days/2026-12-09?group=${world.fritids}`, bounded: true },
 ]
 
 /**
@@ -181,7 +195,12 @@ async function measure(page: PageBudget, client: Client): Promise<Measured> {
 }
 
 async function measureAll(): Promise<Map<string, Measured>> {
-  const clients = { 'anna.lind': await loginAs(app, 'anna.lind'), 'elsa.lind': await loginAs(app, 'elsa.lind') }
+  const clients = {
+    'anna.lind': await loginAs(app, 'anna.lind'),
+    'elsa.lind': await loginAs(app, 'elsa.lind'),
+    'karin.berg': await loginAs(app, 'karin.berg'),
+    'lena.ek': await loginAs(app, 'lena.ek'),
+  }
   const out = new Map<string, Measured>()
   for (const page of PAGES) {
     const client = clients[page.user]
@@ -194,6 +213,8 @@ async function measureAll(): Promise<Map<string, Measured>> {
 
 conversationId = await demoConversation()
 reportId = await demoReport()
+tuesdayLesson = (await db.selectFrom('timetable_lessons').select('id').where('group_id', '=', world.class4B).where('weekday', '=', 2)
+  .orderBy('starts_at').executeTakeFirstOrThrow()).id
 
 t.test('every page: the same number of SQL statements with 10 and with 1,000 rows, small HTML, no JavaScript but htmx', async (t) => {
   for (const g of GROWERS) await g.grow(10)
