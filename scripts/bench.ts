@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util'
 import { gzipSync } from 'node:zlib'
 import pg from 'pg'
 import autocannon, { type Result } from 'autocannon'
-import { PAGES, type BenchRequest, type BenchSession } from './bench/pages.js'
+import { PAGES, type BenchPage, type BenchRequest, type BenchSession, type StaffBenchSession } from './bench/pages.js'
 import { DISTRICT_NOW, DISTRICT_PASSWORD } from '../src/demo/district.js'
 import { toIsoDate } from '../src/clock.js'
 
@@ -226,6 +226,32 @@ async function benchSessions(n: number): Promise<BenchSession[]> {
   return sessions
 }
 
+/** Mentors of different classes, logged in (for the staff's pages). */
+async function staffSessions(n: number): Promise<StaffBenchSession[]> {
+  const db = new pg.Client({ connectionString: opt.db })
+  await db.connect()
+  const { rows } = await db.query(`
+    select p.username, min(sg.group_id) as group_id from persons p join staff_groups sg on sg.staff_id = p.id
+    where p.role = 'staff' and p.username is not null and sg.duty = 'mentor'
+    group by p.username order by p.username limit $1`, [n])
+  await db.end()
+  const sessions = await pool(rows, 4, async (r) => {
+    const b = new Browser()
+    await b.login(r.username)
+    return { username: r.username, cookie: b.cookie, csrf: b.csrf, groupId: r.group_id, today: TODAY } satisfies StaffBenchSession
+  })
+  log(`Logged in ${sessions.length} mentors of different classes.`)
+  return sessions
+}
+
+/** A page's requests: one per guardian (or mentor) that has the page. */
+function requestsOf(page: BenchPage, guardians: BenchSession[], mentors: StaffBenchSession[]): { req: BenchRequest; cookie: string }[] {
+  const all = page.staff
+    ? mentors.map((s) => ({ req: page.request(s), cookie: s.cookie }))
+    : guardians.map((s) => ({ req: page.request(s), cookie: s.cookie }))
+  return all.filter((x): x is { req: BenchRequest; cookie: string } => x.req !== null)
+}
+
 // ---- load --------------------------------------------------------------------------
 
 interface LoadResult {
@@ -335,12 +361,12 @@ async function benchPages(): Promise<void> {
     const sessions = await benchSessions(num('sessions'))
     const filter = opt.pages ? opt.pages.split(',').map((s) => s.trim().toLowerCase()) : null
     const pages = PAGES.filter((p) => !filter || filter.some((f) => p.name.toLowerCase().includes(f)))
+    const mentors = pages.some((p) => p.staff) ? await staffSessions(Math.min(50, num('sessions'))) : []
     const seconds = num('duration')
     const baselineReq: BenchRequest = { method: 'GET', path: '/bench/baseline', expect: 200 }
     const loadAvg = [os.loadavg()[0]!]
 
-    const gets = pages.flatMap((p) => sessions.map((s) => ({ req: p.request(s), cookie: s.cookie })))
-      .filter((x): x is { req: BenchRequest; cookie: string } => x.req !== null && x.req.method === 'GET')
+    const gets = pages.flatMap((p) => requestsOf(p, sessions, mentors)).filter((x) => x.req.method === 'GET')
     if (num('warmup') > 0 && gets.length) {
       log(`Warming up for ${num('warmup')} s...`)
       // Every page and the baseline, so that the first measurement pays for no lazy loading.
@@ -367,7 +393,7 @@ async function benchPages(): Promise<void> {
     const base1 = skipBaseline ? null : await measure('baseline', [{ req: baselineReq }])
     const rows: Row[] = []
     for (const page of pages) {
-      const reqs = sessions.map((s) => ({ req: page.request(s), cookie: s.cookie })).filter((x): x is { req: BenchRequest; cookie: string } => x.req !== null)
+      const reqs = requestsOf(page, sessions, mentors)
       if (!reqs.length) { log(`  ${page.name}: no session has this page`); continue }
       rows.push(await measure(page.name, reqs))
       loadAvg.push(os.loadavg()[0]!)
@@ -470,7 +496,7 @@ async function morningRush(): Promise<void> {
   const chosenLessons = new Map<number, Set<number>>()
   try {
     const readers = await benchSessions(num('sessions'))
-    const readerReqs = PAGES.flatMap((p) => readers.map((s) => ({ req: p.request(s), cookie: s.cookie })))
+    const readerReqs = PAGES.filter((p) => !p.staff).flatMap((p) => requestsOf(p, readers, []))
       .filter((x): x is { req: BenchRequest; cookie: string } => x.req !== null && x.req.method === 'GET')
     log(`Morning rush: ${plans.length} children (${(share * 100).toFixed(1)}% of ${pupils}) reported by ${reporterCount} guardians over ${windowS} s ` +
       `(${plans.filter((p) => p.reporters.length > 1).length} by both guardians at once, ${plans.filter((p) => p.doubleSubmit).length} double submits, ` +

@@ -26,10 +26,20 @@ export interface BenchRequest {
   expect: number
 }
 
-export interface BenchPage {
-  name: string
-  request(s: BenchSession): BenchRequest | null
+/** A logged-in staff member: a class's mentor (the teacher who checks the absences at 08:00). */
+export interface StaffBenchSession {
+  username: string
+  cookie: string
+  csrf: string
+  /** The class they mentor. */
+  groupId: number
+  today: string
 }
+
+/** A page loaded as the guardians, or (`staff: true`) as the mentors. */
+export type BenchPage =
+  | { name: string; staff?: false; request(s: BenchSession): BenchRequest | null }
+  | { name: string; staff: true; request(s: StaffBenchSession): BenchRequest | null }
 
 const get = (path: string): BenchRequest => ({ method: 'GET', path, expect: 200 })
 
@@ -53,4 +63,7 @@ export const PAGES: BenchPage[] = [
       expect: 303,
     }),
   },
+  // The school's side of the same morning.
+  { name: 'staff: class absences today', staff: true, request: (s) => get(`/staff/absences?group=${s.groupId}&date=${s.today}`) },
+  { name: 'staff: messages inbox', staff: true, request: () => get('/staff/messages') },
 ]
