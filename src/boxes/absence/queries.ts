@@ -1,7 +1,8 @@
 import { sql } from 'kysely'
-import { jsonArrayFrom } from 'kysely/helpers/postgres'
+import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres'
 import type { Executor } from '../../notify/outbox.js'
-import { compiledOnce } from '../../db/compiled.js'
+import { compiledOnce, compiledPerShape } from '../../db/compiled.js'
+import { occurrences } from '../timetable/queries.js'
 import type { IsoDate } from '../../clock.js'
 import type { AbsenceReason, AttendanceStatus } from './tables.js'
 
@@ -17,6 +18,83 @@ export interface HistoryRow {
 }
 
 /** All SQL of the absence box. Every read of a child's data has the child's id in its WHERE. */
+function groupForStaffQuery(db: Executor, staff: { id: number; admin: boolean }, groupId: number) {
+  let q = db.selectFrom('groups as g').innerJoin('units as u', 'u.id', 'g.unit_id')
+    .select(['g.id', 'g.name', 'g.kind', 'u.id as unit_id', 'u.name as unit_name', 'u.kind as unit_kind'])
+    .where('g.id', '=', groupId)
+  if (!staff.admin) {
+    q = q.where((eb) => eb.exists(eb.selectFrom('staff_units as su').select('su.unit_id')
+      .whereRef('su.unit_id', '=', 'g.unit_id').where('su.staff_id', '=', staff.id)))
+  }
+  return q
+}
+
+/** Groups in the staff member's units, their own groups first. */
+function groupsForStaffQuery(db: Executor, staff: { id: number; admin: boolean }) {
+  let q = db.selectFrom('groups as g').innerJoin('units as u', 'u.id', 'g.unit_id')
+    .select((eb) => ['g.id', 'g.name', 'g.kind', 'u.name as unit_name', 'u.kind as unit_kind',
+      eb.exists(eb.selectFrom('staff_groups as sg').select('sg.group_id').whereRef('sg.group_id', '=', 'g.id').where('sg.staff_id', '=', staff.id)).as('mine')])
+    .where('g.kind', '<>', 'fritids')
+  if (!staff.admin) {
+    q = q.where((eb) => eb.exists(eb.selectFrom('staff_units as su').select('su.unit_id')
+      .whereRef('su.unit_id', '=', 'g.unit_id').where('su.staff_id', '=', staff.id)))
+  }
+  return q.orderBy(sql`2`).orderBy('u.name').orderBy('g.name')
+}
+
+function groupReportsQuery(db: Executor, groupId: number, date: IsoDate) {
+  return db.selectFrom('absence_reports as r')
+    .innerJoin('group_memberships as gm', 'gm.child_id', 'r.child_id')
+    .innerJoin('persons as c', 'c.id', 'r.child_id')
+    .leftJoin('persons as p', 'p.id', 'r.reported_by')
+    .select((eb) => [
+      'r.id', 'r.child_id', 'r.whole_day', 'r.reason', 'r.comment', 'r.created_at',
+      'c.given_name', 'c.family_name', 'p.given_name as by_given', 'p.family_name as by_family',
+      jsonArrayFrom(eb.selectFrom('absence_report_lessons as rl')
+        .innerJoin('timetable_lessons as l', 'l.id', 'rl.lesson_id')
+        .select(['l.id', 'l.subject', 'l.starts_at', 'l.ends_at'])
+        .whereRef('rl.report_id', '=', 'r.id')
+        .orderBy('l.starts_at')).as('lessons'),
+    ])
+    .where('gm.group_id', '=', groupId)
+    .where('r.date', '=', date)
+    .orderBy('c.family_name').orderBy('c.given_name').orderBy('r.id')
+}
+
+function attendanceCountsQuery(db: Executor, groupId: number, date: IsoDate) {
+  return db.selectFrom('lesson_attendance as a')
+    .innerJoin('group_memberships as gm', (j) => j.onRef('gm.child_id', '=', 'a.child_id').on('gm.group_id', '=', groupId))
+    .select((eb) => ['a.lesson_id',
+      eb.fn.countAll<number>().as('registered'),
+      eb.fn.count<number>('a.id').filterWhere('a.status', '<>', 'present').as('absent')])
+    .where('a.date', '=', date)
+    .groupBy('a.lesson_id')
+}
+
+/**
+ * The staff's absence page in two statements, each built once: the groups to choose from
+ * with the chosen group (only in the staff member's units), then the group's day (reports,
+ * lessons, attendance counts). Through JSON: timestamps are strings.
+ */
+export const staffGroupsStatement = compiledPerShape(
+  (s: { admin: boolean; chosen: boolean }) => `${s.admin}:${s.chosen}`,
+  (s, db, staffId: number, groupId: number) => db.selectNoFrom([
+    jsonArrayFrom(groupsForStaffQuery(db, { id: staffId, admin: s.admin })).as('groups'),
+    (s.chosen ? jsonObjectFrom(groupForStaffQuery(db, { id: staffId, admin: s.admin }, groupId)) : sql<null>`null::json`).as('group'),
+  ]),
+  2,
+)
+
+export const staffGroupDayStatement = compiledPerShape(
+  (school: boolean) => String(school),
+  (school, db, groupId: number, date: IsoDate) => db.selectNoFrom([
+    jsonArrayFrom(groupReportsQuery(db, groupId, date)).as('reports'),
+    (school ? jsonArrayFrom(occurrences(db, { groupId }, date, date)) : sql<never[]>`'[]'::json`).as('lessons'),
+    (school ? jsonArrayFrom(attendanceCountsQuery(db, groupId, date)) : sql<never[]>`'[]'::json`).as('counts'),
+  ]),
+  2,
+)
+
 /** The history page's statement (see history), compiled once. */
 const historyStatement = compiledOnce((db: Executor, childId: number, limit: number, offset: number) => {
   const reports = db.selectFrom('absence_reports as r')
@@ -175,27 +253,12 @@ export function absenceQueries(db: Executor) {
 
     /** The group if the staff member works in its unit (admins: any group). */
     async groupForStaff(staff: { id: number; admin: boolean }, groupId: number) {
-      let q = db.selectFrom('groups as g').innerJoin('units as u', 'u.id', 'g.unit_id')
-        .select(['g.id', 'g.name', 'g.kind', 'u.id as unit_id', 'u.name as unit_name', 'u.kind as unit_kind'])
-        .where('g.id', '=', groupId)
-      if (!staff.admin) {
-        q = q.where((eb) => eb.exists(eb.selectFrom('staff_units as su').select('su.unit_id')
-          .whereRef('su.unit_id', '=', 'g.unit_id').where('su.staff_id', '=', staff.id)))
-      }
-      return q.executeTakeFirst()
+      return groupForStaffQuery(db, staff, groupId).executeTakeFirst()
     },
 
     /** Groups in the staff member's units, their own groups first. */
     async groupsForStaff(staff: { id: number; admin: boolean }) {
-      let q = db.selectFrom('groups as g').innerJoin('units as u', 'u.id', 'g.unit_id')
-        .select((eb) => ['g.id', 'g.name', 'g.kind', 'u.name as unit_name', 'u.kind as unit_kind',
-          eb.exists(eb.selectFrom('staff_groups as sg').select('sg.group_id').whereRef('sg.group_id', '=', 'g.id').where('sg.staff_id', '=', staff.id)).as('mine')])
-        .where('g.kind', '<>', 'fritids')
-      if (!staff.admin) {
-        q = q.where((eb) => eb.exists(eb.selectFrom('staff_units as su').select('su.unit_id')
-          .whereRef('su.unit_id', '=', 'g.unit_id').where('su.staff_id', '=', staff.id)))
-      }
-      return q.orderBy(sql`2`).orderBy('u.name').orderBy('g.name').execute()
+      return groupsForStaffQuery(db, staff).execute()
     },
 
     async groupPupils(groupId: number) {
@@ -208,35 +271,11 @@ export function absenceQueries(db: Executor) {
 
     /** Guardians' reports for the children of a group on a date. */
     async groupReportsOn(groupId: number, date: IsoDate) {
-      return db.selectFrom('absence_reports as r')
-        .innerJoin('group_memberships as gm', 'gm.child_id', 'r.child_id')
-        .innerJoin('persons as c', 'c.id', 'r.child_id')
-        .leftJoin('persons as p', 'p.id', 'r.reported_by')
-        .select((eb) => [
-          'r.id', 'r.child_id', 'r.whole_day', 'r.reason', 'r.comment', 'r.created_at',
-          'c.given_name', 'c.family_name', 'p.given_name as by_given', 'p.family_name as by_family',
-          jsonArrayFrom(eb.selectFrom('absence_report_lessons as rl')
-            .innerJoin('timetable_lessons as l', 'l.id', 'rl.lesson_id')
-            .select(['l.id', 'l.subject', 'l.starts_at', 'l.ends_at'])
-            .whereRef('rl.report_id', '=', 'r.id')
-            .orderBy('l.starts_at')).as('lessons'),
-        ])
-        .where('gm.group_id', '=', groupId)
-        .where('r.date', '=', date)
-        .orderBy('c.family_name').orderBy('c.given_name').orderBy('r.id')
-        .execute()
+      return groupReportsQuery(db, groupId, date).execute()
     },
 
-    /** How many pupils of a group have attendance registered per lesson of a date. */
     async attendanceCounts(groupId: number, date: IsoDate) {
-      return db.selectFrom('lesson_attendance as a')
-        .innerJoin('group_memberships as gm', (j) => j.onRef('gm.child_id', '=', 'a.child_id').on('gm.group_id', '=', groupId))
-        .select((eb) => ['a.lesson_id',
-          eb.fn.countAll<number>().as('registered'),
-          eb.fn.count<number>('a.id').filterWhere('a.status', '<>', 'present').as('absent')])
-        .where('a.date', '=', date)
-        .groupBy('a.lesson_id')
-        .execute()
+      return attendanceCountsQuery(db, groupId, date).execute()
     },
 
     async attendanceFor(lessonId: number, date: IsoDate, childIds: number[]) {

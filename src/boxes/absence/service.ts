@@ -7,8 +7,8 @@ import { formatters } from '../../web/format.js'
 import { enqueue } from '../../notify/outbox.js'
 import { createNotifications } from '../../notify/notifications.js'
 import { toE164 } from '../../notify/sms.js'
-import { groupLessonOn, groupLessonsOn, lessonsOn, type LessonView } from '../timetable/service.js'
-import { absenceQueries } from './queries.js'
+import { groupLessonOn, lessonsOn, toLessonView, type LessonView } from '../timetable/service.js'
+import { absenceQueries, staffGroupDayStatement, staffGroupsStatement } from './queries.js'
 import { tileSummary } from '../registry.js'
 import type { AbsenceReason, AttendanceStatus } from './tables.js'
 
@@ -283,15 +283,14 @@ export interface StaffDay {
  */
 export async function staffDay(db: Db, clock: Clock, actor: Actor, groupParam: unknown, dateParam: unknown): Promise<StaffDay | null> {
   if (!isStaff(actor)) throw new Forbidden()
-  const q = absenceQueries(db)
   const today = clock.today()
   const date = isIsoDate(dateParam) ? dateParam : today
   const groupId = typeof groupParam === 'string' && /^\d{1,9}$/.test(groupParam) ? Number(groupParam) : null
   if (groupParam !== undefined && groupParam !== '' && groupId === null) return null
-  const [groups, group] = await Promise.all([
-    q.groupsForStaff(staffRef(actor)),
-    groupId ? q.groupForStaff(staffRef(actor), groupId) : Promise.resolve(undefined),
-  ])
+  const staff = staffRef(actor)
+  const { rows: [chosen] } = await staffGroupsStatement({ admin: staff.admin, chosen: groupId !== null }, db, staff.id, groupId ?? 0)
+  const groups = chosen!.groups
+  const group = chosen!.group ?? undefined
   if (groupId && !group) return null
   const base: StaffDay = {
     groups: groups.map((g) => ({ id: g.id, name: g.name, unitName: g.unit_name, mine: Boolean(g.mine) })),
@@ -300,11 +299,9 @@ export async function staffDay(db: Db, clock: Clock, actor: Actor, groupParam: u
     reports: [], lessons: [],
   }
   if (!group) return base
-  const [reports, lessons, counts] = await Promise.all([
-    q.groupReportsOn(group.id, date),
-    group.unit_kind === 'school' ? groupLessonsOn(db, group.id, date) : Promise.resolve([]),
-    group.unit_kind === 'school' ? q.attendanceCounts(group.id, date) : Promise.resolve([]),
-  ])
+  const { rows: [day] } = await staffGroupDayStatement(group.unit_kind === 'school', db, group.id, date)
+  const { reports, counts } = day!
+  const lessons = day!.lessons.map(toLessonView)
   base.reports = reports.map((r) => ({
     id: r.id,
     childName: `${r.given_name} ${r.family_name}`,
@@ -313,7 +310,8 @@ export async function staffDay(db: Db, clock: Clock, actor: Actor, groupParam: u
     reason: r.reason,
     comment: r.comment,
     reportedBy: r.by_given ? `${r.by_given} ${r.by_family}` : null,
-    at: r.created_at,
+    // Read through JSON: the time is a string.
+    at: new Date(r.created_at),
   }))
   base.lessons = lessons.map((l) => {
     const c = counts.find((x) => x.lesson_id === l.lessonId)
