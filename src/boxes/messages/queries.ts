@@ -68,7 +68,8 @@ function inboxPage(db: Executor, actor: Actor, opts: { childId?: number; offset:
     ])
     .where((eb) => childAccess(eb as unknown as ConvEb, actor))
   if (opts.childId !== undefined) q = q.where('c.child_id', '=', opts.childId)
-  return q.orderBy('c.last_message_at', 'desc').orderBy('c.id', 'desc')
+  // The participant's copy of the time, in its index's order (migration 0102).
+  return q.orderBy('me.last_message_at', 'desc').orderBy('me.conversation_id', 'desc')
     .limit(INBOX_PAGE_SIZE + 1).offset(opts.offset)
 }
 

@@ -17,6 +17,8 @@ export interface ConversationParticipantTable {
   side: 'family' | 'staff'
   unread_count: Generated<number>
   last_read_at: Timestamp | null
+  /** The conversation's last_message_at, kept by triggers (migration 0102): the inbox's order. */
+  last_message_at: Generated<Timestamp>
 }
 
 export interface MessageTable {
