@@ -1,4 +1,5 @@
-import { sql } from 'kysely'
+import { sql, type ExpressionBuilder } from 'kysely'
+import type { Database } from '../../db/types.js'
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres'
 import type { Executor } from '../../notify/outbox.js'
 import { compiledOnce, compiledPerShape } from '../../db/compiled.js'
@@ -18,6 +19,15 @@ export interface HistoryRow {
 }
 
 /** All SQL of the absence box. Every read of a child's data has the child's id in its WHERE. */
+/** A report's lessons (id, subject, times) as a JSON array, for a query over `absence_reports as r`. */
+function reportLessons(eb: ExpressionBuilder<Database & { r: Database['absence_reports'] }, 'r'>) {
+  return jsonArrayFrom(eb.selectFrom('absence_report_lessons as rl')
+    .innerJoin('timetable_lessons as l', 'l.id', 'rl.lesson_id')
+    .select(['l.id', 'l.subject', 'l.starts_at', 'l.ends_at'])
+    .whereRef('rl.report_id', '=', 'r.id')
+    .orderBy('l.starts_at')).as('lessons')
+}
+
 function groupForStaffQuery(db: Executor, staff: { id: number; admin: boolean }, groupId: number) {
   let q = db.selectFrom('groups as g').innerJoin('units as u', 'u.id', 'g.unit_id')
     .select(['g.id', 'g.name', 'g.kind', 'u.id as unit_id', 'u.name as unit_name', 'u.kind as unit_kind'])
@@ -50,11 +60,7 @@ function groupReportsQuery(db: Executor, groupId: number, date: IsoDate) {
     .select((eb) => [
       'r.id', 'r.child_id', 'r.whole_day', 'r.reason', 'r.comment', 'r.created_at',
       'c.given_name', 'c.family_name', 'p.given_name as by_given', 'p.family_name as by_family',
-      jsonArrayFrom(eb.selectFrom('absence_report_lessons as rl')
-        .innerJoin('timetable_lessons as l', 'l.id', 'rl.lesson_id')
-        .select(['l.id', 'l.subject', 'l.starts_at', 'l.ends_at'])
-        .whereRef('rl.report_id', '=', 'r.id')
-        .orderBy('l.starts_at')).as('lessons'),
+      reportLessons(eb),
     ])
     .where('gm.group_id', '=', groupId)
     .where('r.date', '=', date)
@@ -213,11 +219,7 @@ export function absenceQueries(db: Executor) {
         .select((eb) => [
           'r.id', 'r.date', 'r.whole_day', 'r.reason', 'r.comment', 'r.created_at',
           'p.given_name as by_given', 'p.family_name as by_family',
-          jsonArrayFrom(eb.selectFrom('absence_report_lessons as rl')
-            .innerJoin('timetable_lessons as l', 'l.id', 'rl.lesson_id')
-            .select(['l.id', 'l.subject', 'l.starts_at', 'l.ends_at'])
-            .whereRef('rl.report_id', '=', 'r.id')
-            .orderBy('l.starts_at')).as('lessons'),
+          reportLessons(eb),
         ])
         .where('r.child_id', '=', childId)
         .where('r.id', '=', reportId)
@@ -257,10 +259,6 @@ export function absenceQueries(db: Executor) {
     },
 
     /** Groups in the staff member's units, their own groups first. */
-    async groupsForStaff(staff: { id: number; admin: boolean }) {
-      return groupsForStaffQuery(db, staff).execute()
-    },
-
     async groupPupils(groupId: number) {
       return db.selectFrom('group_memberships as gm').innerJoin('persons as c', 'c.id', 'gm.child_id')
         .select(['c.id', 'c.given_name', 'c.family_name'])
@@ -272,10 +270,6 @@ export function absenceQueries(db: Executor) {
     /** Guardians' reports for the children of a group on a date. */
     async groupReportsOn(groupId: number, date: IsoDate) {
       return groupReportsQuery(db, groupId, date).execute()
-    },
-
-    async attendanceCounts(groupId: number, date: IsoDate) {
-      return attendanceCountsQuery(db, groupId, date).execute()
     },
 
     async attendanceFor(lessonId: number, date: IsoDate, childIds: number[]) {

@@ -249,14 +249,6 @@ export function unreadTotalSql(personId: number | RawBuilder<number>) {
   return sql<number>`select coalesce(sum(unread_count), 0) from conversation_participants where person_id = ${personId} and unread_count > 0`
 }
 
-export async function unreadTotal(db: Executor, personId: number): Promise<number> {
-  const row = await db.selectFrom('conversation_participants')
-    .select(sql<number>`coalesce(sum(unread_count), 0)`.as('n'))
-    .where('person_id', '=', personId).where('unread_count', '>', 0)
-    .executeTakeFirstOrThrow()
-  return Number(row.n)
-}
-
 /** The start page tile: unread messages about one child for the person (a query, read with the other tiles'). */
 export function unreadAboutChild(db: Executor, personId: number, childId: number) {
   return db.selectFrom('conversation_participants as cp')

@@ -85,11 +85,6 @@ export async function inbox(db: Db, actor: Actor, child: Child | null, page = 1)
   return { items, page, hasNext: rows.length > q.INBOX_PAGE_SIZE, elsewhere }
 }
 
-/** The envelope's count: every unread message in every conversation the person takes part in. */
-export function unreadMessageCount(db: Db, actor: Actor): Promise<number> {
-  return q.unreadTotal(db, actor.id)
-}
-
 /**
  * Opens a conversation: only for a participant who may still see the child (a guardian
  * of it, the pupil themself, staff of its unit). Reading marks it read for this person.

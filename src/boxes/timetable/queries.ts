@@ -1,6 +1,6 @@
 import { jsonArrayFrom } from 'kysely/helpers/postgres'
-import { sql } from 'kysely'
 import type { Db } from '../../db/index.js'
+import { sql } from 'kysely'
 import type { Executor } from '../../notify/outbox.js'
 import { compiledOnce } from '../../db/compiled.js'
 import type { IsoDate } from '../../clock.js'
@@ -88,10 +88,6 @@ export function timetableQueries(db: Executor) {
       return occurrences(db, { childId }, from, to).execute()
     },
 
-    occurrencesForGroup(groupId: number, from: IsoDate, to: IsoDate): Promise<OccurrenceRow[]> {
-      return occurrences(db, { groupId }, from, to).execute()
-    },
-
     /** The lesson on that date if it belongs to one of the child's groups and takes place that day. */
     occurrenceForChild(childId: number, lessonId: number, date: IsoDate): Promise<OccurrenceRow | undefined> {
       return occurrences(db, { childId }, date, date, lessonId).executeTakeFirst()
@@ -102,10 +98,6 @@ export function timetableQueries(db: Executor) {
     },
 
     /** The child's class (or classes), for headings and the printed page. */
-    async classNames(childId: number): Promise<string[]> {
-      return (await classNamesQuery(db, childId).execute()).map((r) => r.name)
-    },
-
     /** The child's lessons from one date to another and the names of its classes, in one statement. */
     async weekForChild(childId: number, from: IsoDate, to: IsoDate): Promise<{ lessons: OccurrenceRow[]; classes: string[] }> {
       const { rows: [row] } = await weekStatement(db, childId, from, to)

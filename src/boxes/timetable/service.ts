@@ -104,10 +104,6 @@ export async function timetableWeek(db: Executor, clock: Clock, child: Child, we
   }
 }
 
-export async function classNames(db: Executor, child: Child): Promise<string[]> {
-  return timetableQueries(db).classNames(child.id)
-}
-
 /** One lesson on one date, if the child has it then. */
 export async function lessonOn(db: Executor, child: Child, lessonId: number, date: unknown): Promise<LessonView | null> {
   if (!hasTimetable(child) || !Number.isSafeInteger(lessonId) || !isIsoDate(date)) return null
@@ -119,11 +115,6 @@ export async function lessonOn(db: Executor, child: Child, lessonId: number, dat
 export async function lessonsOn(db: Executor, child: Child, date: IsoDate): Promise<LessonView[]> {
   if (!hasTimetable(child)) return []
   return (await timetableQueries(db).occurrencesForChild(child.id, date, date)).map(toLessonView)
-}
-
-/** A group's lessons on a date (the staff's attendance registration). */
-export async function groupLessonsOn(db: Executor, groupId: number, date: IsoDate): Promise<LessonView[]> {
-  return (await timetableQueries(db).occurrencesForGroup(groupId, date, date)).map(toLessonView)
 }
 
 export async function groupLessonOn(db: Executor, groupId: number, lessonId: number, date: IsoDate): Promise<LessonView | null> {
