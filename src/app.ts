@@ -10,13 +10,10 @@ import authRoutes from './auth/routes.js'
 import profileRoutes from './boxes/profile/routes.js'
 import settingsRoutes from './boxes/settings/routes.js'
 import staffRoutes from './staff/routes.js'
-import adminRoutes from './admin/routes.js'
 import startRoutes from './start/routes.js'
-import { unreadNotificationsSql } from './notify/notifications.js'
 import { initI18n } from './web/i18n.js'
 import { queryCounter } from './db/index.js'
-// Boxes: each module marks its box as built when imported, before the start page's routes.
-import { BOX_PLUGINS } from './boxes/index.js'
+import { BOXES, FEATURES } from './boxes/index.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -77,16 +74,20 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions = {}): Promise<
   await app.register(framePlugin, deps)
   installErrorHandlers(app)
 
-  app.frameCounters.set('notifications', unreadNotificationsSql)
+  // Everything below is read from the list of boxes and features (src/boxes/index.ts).
+  app.decorate('boxes', new Map(BOXES.map((b) => [b.key, b])))
+  for (const f of FEATURES) if (f.barCounter) app.frameCounters.set(f.key, f.barCounter)
 
   await app.register(opsRoutes, { devMail: opts.devMail })
   await app.register(authRoutes)
   await app.register(profileRoutes)
-  await app.register(settingsRoutes)
-  await app.register(staffRoutes)
-  await app.register(adminRoutes)
-  for (const plugin of BOX_PLUGINS) await app.register(plugin)
-  await app.register(startRoutes)
+  await app.register(settingsRoutes, { sections: FEATURES.flatMap((f) => f.settingsSections ?? []) })
+  await app.register(staffRoutes, { links: FEATURES.flatMap((f) => f.staffLinks ?? []) })
+  for (const f of FEATURES) {
+    if (f.routes) await app.register(f.routes)
+    if (f.staffRoutes) await app.register(f.staffRoutes)
+  }
+  await app.register(startRoutes, { boxes: BOXES })
 
   // The benchmark's baseline (npm run bench): a bare route on the same server setup, one
   // trivial SQL statement and a tiny template. Exists only with HUBBEN_BENCH=1 outside production.

@@ -1,17 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { requireStaff } from '../web/frame.js'
+import { requireAdmin } from '../web/guards.js'
 import { cleanBody } from '../web/forms.js'
 import { sendActivation } from '../auth/service.js'
-import { addStaffLink } from '../staff/registry.js'
-
-addStaffLink({ key: 'admin-invite', title: 'admin:invite.link', href: '/staff/admin/invite', roles: ['admin'] })
-
-/** preHandler: administrators only; everyone else gets 404. */
-export async function requireAdmin(req: FastifyRequest, reply: FastifyReply) {
-  await requireStaff(req, reply)
-  if (reply.sent) return
-  if (req.actor?.role !== 'admin') return reply.callNotFound()
-}
 
 /** Provisioning by hand: send (again) an activation link to a person by e-mail address. */
 export default async function adminRoutes(app: FastifyInstance) {

@@ -1,17 +1,27 @@
-import type { FastifyPluginAsync } from 'fastify'
-import messagesRoutes from './messages/routes.js'
-import messagesStaffRoutes from './messages/staff-routes.js'
-import notificationRoutes from '../notify/routes.js'
-import pushRoutes from '../notify/push-routes.js'
-import outboxAdminRoutes from '../notify/admin-routes.js'
-import timetableRoutes from './timetable/routes.js'
-import absenceRoutes from './absence/routes.js'
-import absenceStaffRoutes from './absence/staff-routes.js'
-import careScheduleRoutes from './care-schedule/routes.js'
-import careScheduleStaffRoutes from './care-schedule/staff-routes.js'
+import type { BoxManifest, Feature } from '../web/box.js'
+import { notify } from '../notify/index.js'
+import { admin } from '../admin/index.js'
+import { messages } from './messages/index.js'
+import { talks } from './talks/index.js'
+import { timetable } from './timetable/index.js'
+import { absence } from './absence/index.js'
+import { information } from './information/index.js'
+import { assessments } from './assessments/index.js'
+import { plans } from './plans/index.js'
+import { documentation } from './documentation/index.js'
+import { calendar } from './calendar/index.js'
+import { blog } from './blog/index.js'
+import { careSchedule } from './care-schedule/index.js'
 
 /**
- * Every box's Fastify plugin, in one list. A box module calls defineBox() at import
- * time (marking it built) and exports its routes plugin; add it here.
+ * Every box, in the start page's order (SPEC.md section 1). The app, the start page, the
+ * staff page, settings, the demo world, the district, the benchmark and the budget tests
+ * read this list; a new box is one line here. A box's demo and district content run in
+ * this order too, so a box comes after the boxes its content builds on.
  */
-export const BOX_PLUGINS: FastifyPluginAsync[] = [messagesRoutes, messagesStaffRoutes, notificationRoutes, pushRoutes, outboxAdminRoutes, careScheduleRoutes, careScheduleStaffRoutes, timetableRoutes, absenceRoutes, absenceStaffRoutes]
+export const BOXES: readonly BoxManifest[] = [
+  messages, talks, timetable, absence, information, assessments, plans, documentation, calendar, blog, careSchedule,
+]
+
+/** The parts without a tile, then the boxes: everything the app is built from. */
+export const FEATURES: readonly Feature[] = [notify, admin, ...BOXES]

@@ -1,11 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
 import path from 'node:path'
-import { Kysely, PostgresDialect, type LogEvent } from 'kysely'
+import { Kysely, PostgresDialect, type LogEvent, type Transaction } from 'kysely'
 import pg from 'pg'
 import type { Database } from './types.js'
 
 export type Db = Kysely<Database>
+/** The database or a transaction on it: what a query function takes. */
+export type Executor = Db | Transaction<Database>
 
 /** Counts SQL statements per request (budgets, benchmarks). */
 export const queryCounter = new AsyncLocalStorage<{ count: number }>()

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../db/index.js'
-import { addDaysIso, mondayOf, toIsoDate, type IsoDate } from '../clock.js'
+import { toIsoDate, type IsoDate } from '../clock.js'
+import { BOXES } from '../boxes/index.js'
 
 /**
  * A district-size dataset for benchmarks: about 40 units (schools with fritids, and
@@ -41,17 +42,6 @@ export interface DistrictContext {
   r(expr: string): string
   log(line: string): void
 }
-
-/**
- * One entry per box: set-based SQL that fills the box's tables for the whole district.
- * A box that lands later adds its seeder here (after the boxes it builds on).
- */
-export const DISTRICT_BOX_SEEDERS: { box: string; seed(ctx: DistrictContext): Promise<void> }[] = [
-  { box: 'timetable', seed: seedTimetable },
-  { box: 'messages', seed: seedMessages },
-  { box: 'absence', seed: seedAbsence },
-  { box: 'care-schedule', seed: seedCareSchedule },
-]
 
 // ---- deterministic randomness ----------------------------------------------------
 
@@ -311,16 +301,17 @@ export async function seedDistrict(db: Db, opts: DistrictOptions): Promise<Distr
       r: (expr) => `(abs(hashtextextended('${seed}:' || (${expr}), 0)) % 1000000) / 1000000.0`,
       log,
     }
-    for (const s of DISTRICT_BOX_SEEDERS) {
+    // Each box's content, in the list's order (a box comes after the boxes its content builds on).
+    for (const box of BOXES) {
+      if (!box.district) continue
       const t0 = performance.now()
-      await s.seed(ctx)
-      log(`${s.box} seeded (${Math.round(performance.now() - t0)} ms)`)
+      await box.district.seed(ctx)
+      log(`${box.key} seeded (${Math.round(performance.now() - t0)} ms)`)
     }
   })
   await sql`analyze`.execute(db)
 
-  for (const t of ['persons', 'guardianships', 'timetable_lessons', 'timetable_exceptions', 'conversations', 'messages', 'notifications',
-    'absence_reports', 'absence_report_lessons', 'lesson_attendance', 'care_days', 'care_day_log']) {
+  for (const t of ['persons', 'guardianships', ...BOXES.flatMap((b) => b.district?.tables ?? [])]) {
     const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(t)}`.execute(db)
     rows[t] = Number(r.rows[0]!.n)
   }
@@ -329,256 +320,4 @@ export async function seedDistrict(db: Db, opts: DistrictOptions): Promise<Distr
     pupils: children.length, families, guardians: families * 2, staff: staffN, rows,
     seconds: Math.round((performance.now() - started) / 100) / 10,
   }
-}
-
-// ---- the boxes ---------------------------------------------------------------------
-
-/** School days of the last year: weekdays outside the usual holiday weeks. */
-function schoolDaysSql(from: IsoDate, to: IsoDate): string {
-  return `select d::date as day from generate_series('${from}'::date, '${to}'::date, interval '1 day') d
-    where extract(isodow from d) < 6 and extract(week from d) not in (1, 8, 15, 26, 27, 28, 29, 30, 31, 32, 44, 52)`
-}
-
-const run = (db: Db, text: string) => sql.raw(text).execute(db)
-
-/** Every class has a weekly timetable (five or six lessons a day) for the year, and changes week by week. */
-async function seedTimetable({ db, today, r }: DistrictContext): Promise<void> {
-  const validFrom = addDaysIso(today, -400)
-  const subjects = `(values (0, 'Svenska', 'SVE', 'Sal 1'), (1, 'Matematik', 'MA', 'Sal 1'), (2, 'Engelska', 'ENG', 'Sal 2'),
-    (3, 'SO', 'SO', 'Sal 2'), (4, 'NO', 'NO', 'NO-salen'), (5, 'Idrott och hälsa', 'IDH', 'Idrottshallen'), (6, 'Bild', 'BL', 'Bildsalen'),
-    (7, 'Musik', 'MU', 'Musiksalen'), (8, 'Slöjd', 'SL', 'Slöjdsalen'), (9, 'Matematik', 'MA', 'Sal 1')) as s(i, name, code, room)`
-  await run(db, `
-    insert into timetable_lessons (group_id, weekday, starts_at, ends_at, subject, subject_code, teacher_id, room, valid_from, valid_to, external_id)
-    select x.gid, x.d, x.starts, x.ends, s.name, s.code,
-      (select sg.staff_id from staff_groups sg where sg.group_id = x.gid order by ${r(`sg.staff_id || ':' || x.gid || ':' || x.d || ':' || x.slot`)} limit 1),
-      s.room, '${validFrom}'::date, null, null
-    from (
-      select g.id as gid, d, slot.n as slot, slot.starts::time as starts, slot.ends::time as ends, floor(${r(`g.id || ':' || d || ':' || slot.n`)} * 10)::int as si
-      from groups g
-      cross join generate_series(1, 5) d
-      cross join (values (1, '08:10', '09:00'), (2, '09:10', '10:00'), (3, '10:20', '11:10'), (4, '11:20', '12:00'),
-                         (5, '12:40', '13:30'), (6, '13:40', '14:30')) as slot(n, starts, ends)
-      where g.kind = 'class' and (slot.n <= 5 or d % 2 = 0)
-    ) x join ${subjects} on s.i = x.si
-    order by x.gid, x.d, x.slot`)
-  // Each class: one change a week (room, or a cancelled lesson every few weeks), from 20 weeks back to 4 ahead.
-  const monday = mondayOf(today)
-  await run(db, `
-    insert into timetable_exceptions (lesson_id, date, cancelled, teacher_id, room, starts_at, ends_at, note, external_id)
-    select id, '${monday}'::date + w * 7 + (weekday - 1), cancelled, null, case when cancelled then null else 'Biblioteket' end, null, null,
-      case when cancelled then 'Studiedag för lärarna.' else 'Vi är i biblioteket.' end, null
-    from (
-      select distinct on (l.group_id, w) l.id, l.weekday, w, ${r(`l.group_id || ':x:' || w`)} < 0.25 as cancelled
-      from timetable_lessons l cross join generate_series(-20, 4) w
-      order by l.group_id, w, ${r(`l.id || ':' || w`)}
-    ) x
-    order by id, w`)
-}
-
-/**
- * About five conversations per child over the year (a third started by staff to both
- * guardians), one to four messages each, recent answers unread, and the bell entries
- * that the staff's messages made.
- */
-async function seedMessages({ db, today, now, r }: DistrictContext): Promise<void> {
-  const nowSql = `'${now.toISOString()}'::timestamptz`
-  const titles = `array['Utflykten på torsdag', 'Fråga om läxan', 'Sjukanmälan och läxor', 'Utvecklingssamtal', 'Hämtning på fredag',
-    'Glömda kläder', 'Idrottskläder', 'Matsedel och allergi', 'Föräldramöte', 'Skolfotografering', 'Ledighet', 'Tack för terminen']`
-  const bodies = `array['Hej!\n\nJag undrar om ni kan ge mig lite mer information om det här? Tack på förhand.\n\nHälsningar',
-    'Hej!\n\nTack för informationen, det låter bra. Vi hör av oss om något ändras.',
-    'Hej,\n\nJag har lagt in det i kalendern. Säg till om ni behöver något mer från oss.\n\nVänliga hälsningar',
-    'Hej!\n\nVi har pratat om det hemma och tycker att det fungerar fint. Hör gärna av er igen.',
-    'Hej,\n\nBra att veta! Vi skickar med det som behövs på måndag.']`
-  // Each child's contact (the class mentor, or the department's first member of staff), once.
-  await run(db, `create temp table district_contact (child_id integer primary key, staff_id integer not null) on commit drop`)
-  await run(db, `
-    insert into district_contact
-    select distinct on (gm.child_id) gm.child_id, sg.staff_id from group_memberships gm join staff_groups sg on sg.group_id = gm.group_id
-    where sg.duty in ('mentor', 'preschool') order by gm.child_id, sg.staff_id`)
-  const contactOf = (child: string) => `(select staff_id from district_contact where child_id = ${child})`
-  await run(db, `
-    insert into conversations (child_id, title, created_by, created_at, last_message_at, idempotency_key)
-    select id, (${titles})[1 + floor(${r(`id || ':t:' || k`)} * 12)::int], coalesce(author, ${contactOf('id')}), at, at, null
-    from (
-      select c.id, k,
-        case when ${r(`c.id || ':s:' || k`)} < 0.33 then null
-             when ${r(`c.id || ':g:' || k`)} < 0.6 then (select min(guardian_id) from guardianships where child_id = c.id)
-             else (select max(guardian_id) from guardianships where child_id = c.id) end as author,
-        (('${today}'::date - 1 - floor(${r(`c.id || ':d:' || k`)} * 364)::int) + time '07:30' + floor(${r(`c.id || ':h:' || k`)} * 600) * interval '1 minute')
-          at time zone 'Europe/Stockholm' as at
-      from persons c cross join generate_series(1, 9) k
-      where c.role = 'child' and k <= 1 + floor(${r(`c.id || ':n'`)} * 9)
-    ) x
-    where coalesce(author, ${contactOf('id')}) is not null
-    order by at, id, k`)
-  await run(db, `
-    insert into conversation_participants (conversation_id, person_id, side, unread_count, last_read_at)
-    select cv.id, cv.created_by, case when p.role = 'guardian' then 'family' else 'staff' end, 0, null::timestamptz
-    from conversations cv join persons p on p.id = cv.created_by
-    union all
-    select cv.id, ${contactOf('cv.child_id')}, 'staff', 0, null
-    from conversations cv join persons p on p.id = cv.created_by and p.role = 'guardian'
-    where ${contactOf('cv.child_id')} is not null
-    union all
-    select cv.id, g.guardian_id, 'family', 0, null
-    from conversations cv join persons p on p.id = cv.created_by and p.role = 'staff'
-    join guardianships g on g.child_id = cv.child_id`)
-  await run(db, `
-    insert into messages (conversation_id, author_id, body, created_at, idempotency_key)
-    select cv.id, case when j % 2 = 1 then cv.created_by else other.id end,
-      (${bodies})[1 + floor(${r(`cv.id || ':b:' || j`)} * 5)::int],
-      least(cv.created_at + (j - 1) * interval '10 hours' + sign(j - 1) * floor(${r(`cv.id || ':w:' || j`)} * 300) * interval '1 minute',
-        ${nowSql} - interval '10 minutes' + j * interval '1 second'),
-      null
-    from conversations cv
-    cross join generate_series(1, 4) j
-    join lateral (select person_id as id from conversation_participants where conversation_id = cv.id and person_id <> cv.created_by
-      order by person_id limit 1) other on true
-    where j <= 1 + floor(${r(`cv.id || ':m'`)} * 4)
-    order by cv.id, j`)
-  await run(db, `
-    update conversations c set last_message_at = m.at
-    from (select conversation_id, max(created_at) as at from messages group by conversation_id) m
-    where m.conversation_id = c.id`)
-  // Read up to the last message, except recent answers: the family has not read about half of those.
-  await run(db, `
-    update conversation_participants cp set last_read_at = c.last_message_at,
-      unread_count = case when c.last_message_at > ${nowSql} - interval '14 days' and last.side <> cp.side
-        and ${r(`cp.conversation_id || ':u:' || cp.person_id`)} < 0.5 then 1 else 0 end
-    from conversations c,
-      lateral (select p2.side from messages m join conversation_participants p2 on p2.conversation_id = m.conversation_id and p2.person_id = m.author_id
-               where m.conversation_id = c.id order by m.id desc limit 1) last
-    where c.id = cp.conversation_id`)
-  await run(db, `update conversation_participants set last_read_at = null where unread_count > 0`)
-  await run(db, `
-    insert into notifications (recipient_id, child_id, area, kind, params, link, created_at, read_at)
-    select fp.person_id, c.child_id, 'messages', 'messageReceived', jsonb_build_object('from', a.given_name || ' ' || a.family_name),
-      '/children/' || c.child_id || '/messages/' || c.id, m.created_at,
-      case when fp.unread_count > 0 and m.created_at = c.last_message_at then null else m.created_at + interval '2 hours' end
-    from messages m
-    join conversations c on c.id = m.conversation_id
-    join persons a on a.id = m.author_id and a.role = 'staff'
-    join conversation_participants fp on fp.conversation_id = c.id and fp.side = 'family'
-    order by m.created_at, m.id`)
-}
-
-/**
- * Guardians' reports on about 4.5% of a year's school days (a fifth of them for two
- * lessons, the rest whole days), the school's absent registrations for reported lessons
- * and some unexcused ones, and the attendance of every lesson of the last week.
- */
-async function seedAbsence({ db, today, r }: DistrictContext): Promise<void> {
-  const days = schoolDaysSql(addDaysIso(today, -365), addDaysIso(today, -1))
-  await run(db, `
-    insert into absence_reports (child_id, date, whole_day, reason, comment, reported_by, created_at)
-    select x.id, x.day, x.kind = 'preschool' or x.rr < 0.036,
-      case when x.kind = 'preschool' then (case when ${r(`x.id || ':q:' || x.day`)} < 0.8 then 'illness' else 'leave' end)
-           else (case when ${r(`x.id || ':q:' || x.day`)} < 0.9 then 'illness' else 'other' end) end,
-      '', (select min(guardian_id) from guardianships where child_id = x.id),
-      ((x.day + time '06:40') + floor(${r(`x.id || ':m:' || x.day`)} * 90) * interval '1 minute') at time zone 'Europe/Stockholm'
-    from (
-      select c.id, u.kind, d.day, ${r(`c.id || ':r:' || d.day`)} as rr
-      from persons c join units u on u.id = c.unit_id cross join (${days}) d
-      where c.role = 'child' offset 0
-    ) x
-    where x.rr < 0.045
-    order by x.day, x.id`)
-  await run(db, `
-    insert into absence_report_lessons (report_id, child_id, date, lesson_id)
-    select id, child_id, date, lesson_id from (
-      select r.id, r.child_id, r.date, l.id as lesson_id,
-        row_number() over (partition by r.id order by ${r(`r.id || ':' || l.id`)}) as n
-      from absence_reports r
-      join group_memberships gm on gm.child_id = r.child_id
-      join groups g on g.id = gm.group_id and g.kind = 'class'
-      join timetable_lessons l on l.group_id = g.id and l.weekday = extract(isodow from r.date)
-      where not r.whole_day
-    ) x where n <= 2
-    order by id, lesson_id`)
-  // The school's registrations: reported lessons absent with a valid reason...
-  await run(db, `
-    insert into lesson_attendance (child_id, lesson_id, date, status, registered_by, registered_at)
-    select rl.child_id, rl.lesson_id, rl.date, 'absent_valid', l.teacher_id, (rl.date + l.ends_at) at time zone 'Europe/Stockholm'
-    from absence_report_lessons rl join timetable_lessons l on l.id = rl.lesson_id
-    order by rl.date, rl.child_id, rl.lesson_id`)
-  // ...an unexcused lesson on about 0.4% of school days...
-  await run(db, `
-    insert into lesson_attendance (child_id, lesson_id, date, status, registered_by, registered_at)
-    select distinct on (x.id, x.day) x.id, l.id, x.day, 'absent_invalid', l.teacher_id, (x.day + l.ends_at) at time zone 'Europe/Stockholm'
-    from (
-      select c.id, d.day from persons c cross join (${days}) d
-      where c.role = 'child' and ${r(`c.id || ':i:' || d.day`)} < 0.004
-    ) x
-    join group_memberships gm on gm.child_id = x.id
-    join groups g on g.id = gm.group_id and g.kind = 'class'
-    join timetable_lessons l on l.group_id = g.id and l.weekday = extract(isodow from x.day)
-    where not exists (select 1 from absence_reports ar where ar.child_id = x.id and ar.date = x.day)
-    order by x.id, x.day, ${r(`l.id || ':' || x.id`)}
-    on conflict do nothing`)
-  // ...and every lesson of the last five school days registered (present unless registered otherwise).
-  const lastWeek = schoolDaysSql(addDaysIso(today, -7), addDaysIso(today, -1))
-  await run(db, `
-    insert into lesson_attendance (child_id, lesson_id, date, status, registered_by, registered_at)
-    select gm.child_id, l.id, d.day, 'present', l.teacher_id, (d.day + l.starts_at + interval '5 minutes') at time zone 'Europe/Stockholm'
-    from groups g
-    join group_memberships gm on gm.group_id = g.id
-    join timetable_lessons l on l.group_id = g.id
-    join (${lastWeek}) d on extract(isodow from d.day) = l.weekday
-    where g.kind = 'class'
-      and not exists (select 1 from absence_reports ar where ar.child_id = gm.child_id and ar.date = d.day and ar.whole_day)
-    order by d.day, l.id, gm.child_id
-    on conflict do nothing`)
-}
-
-/**
- * Every child in care (preschool, or fritids) has times on about 95% of the weekdays
- * from a year back to four weeks ahead, from a weekly pattern of its own; a few days
- * carry a guardian's comment or a staff comment; the last weeks' changes are logged.
- */
-async function seedCareSchedule({ db, today, now, r }: DistrictContext): Promise<void> {
-  const nowSql = `'${now.toISOString()}'::timestamptz`
-  const from = addDaysIso(today, -365)
-  const to = addDaysIso(mondayOf(today), 7 * 5 - 3)
-  const comments = `array['Morfar hämtar', 'Hämtas av mormor', 'Går hem med en kompis', 'Tandläkare på eftermiddagen', 'Hämtas tidigt']`
-  const noon = (day: string) => `((${day} + time '12:00') at time zone 'Europe/Stockholm')`
-  await run(db, `
-    insert into care_days (child_id, day, starts_at, ends_at, comment, comment_changed_at, comment_seen_at, updated_by, updated_at)
-    select k.id, x.day,
-      k.st + case when extract(isodow from x.day) = 1 then interval '15 minutes' else interval '0' end,
-      k.en - case when extract(isodow from x.day) = 5 then interval '60 minutes' else interval '0' end,
-      case when x.rc < 0.02 then (${comments})[1 + floor(${r(`k.id || ':t:' || x.day`)} * 5)::int] end,
-      case when x.rc < 0.02 then least(${nowSql}, ${noon('x.day')} - interval '3 days') end,
-      case when x.rc < 0.02 and x.day <= '${today}'::date then ${noon('x.day')} - interval '2 days' end,
-      k.guardian,
-      least(${nowSql} - interval '1 hour', ${noon('x.day')} - interval '7 days')
-    from (
-      select c.id,
-        time '06:30' + floor(${r(`c.id || ':s'`)} * 8) * interval '15 minutes' as st,
-        time '14:00' + floor(${r(`c.id || ':e'`)} * 11) * interval '15 minutes' as en,
-        (select min(guardian_id) from guardianships where child_id = c.id) as guardian
-      from persons c join units u on u.id = c.unit_id
-      where c.role = 'child' and (u.kind = 'preschool' or (u.has_fritids and c.in_fritids))
-      offset 0
-    ) k
-    cross join lateral (
-      select dd.day, ${r(`k.id || ':c:' || dd.day`)} as rc, ${r(`k.id || ':x:' || dd.day`)} as rx
-      from (select d::date as day from generate_series('${from}'::date, '${to}'::date, interval '1 day') d) dd
-      where extract(isodow from dd.day) < 6
-      offset 0
-    ) x
-    where x.rx >= 0.05
-    order by k.id, x.day`)
-  await run(db, `
-    insert into care_day_log (child_id, day, action, starts_at, ends_at, comment, changed_by, changed_at)
-    select child_id, day, 'set', starts_at, ends_at, comment, updated_by, updated_at
-    from care_days where day >= '${addDaysIso(today, -14)}'::date
-    order by updated_at, child_id, day`)
-  await run(db, `
-    insert into care_staff_comments (child_id, day, body, author_id, updated_at)
-    select d.child_id, d.day, 'Vi går till skogen på förmiddagen. Ta gärna med regnkläder.',
-      (select sg.staff_id from group_memberships gm join staff_groups sg on sg.group_id = gm.group_id
-        where gm.child_id = d.child_id and sg.duty in ('fritids', 'preschool') order by sg.staff_id limit 1),
-      least(${nowSql}, ${noon('d.day')} - interval '1 day')
-    from care_days d where ${r(`d.child_id || ':k:' || d.day`)} < 0.01
-    order by d.day, d.child_id`)
 }

@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { Db } from '../db/index.js'
 import type { Clock } from '../clock.js'
 import { hashPassword } from '../auth/passwords.js'
-import { BOX_DEMO_SEEDERS } from './boxes.js'
+import { FEATURES } from '../boxes/index.js'
 
 export const DEMO_PASSWORD = 'hubbendemo'
 
@@ -106,7 +106,7 @@ export async function seedDemo(db: Db, clock: Clock, opts: { passwordHash?: stri
     ]).execute()
 
     const world: DemoWorld = { school, preschool, class4B, fritids, blaklockan, karin, per, lena, johan, anna, erik, maria, elsa, olle, sam, admin }
-    for (const seed of BOX_DEMO_SEEDERS) await seed(trx as unknown as Db, clock, world)
+    for (const f of FEATURES) if (f.demo) await f.demo(trx as unknown as Db, clock, world)
     return world
   })
 }

@@ -1,10 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { sql } from 'kysely'
-import { requireStaff } from '../web/frame.js'
-import { addStaffLink } from '../staff/registry.js'
+import { requireStaff } from '../web/guards.js'
 import type { Db } from '../db/index.js'
-
-addStaffLink({ key: 'outbox', title: 'outbox:link', href: '/staff/outbox', roles: ['admin'] })
 
 export const FAILED_PAGE_SIZE = 100
 

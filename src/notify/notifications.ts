@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely'
 import type { Db } from '../db/index.js'
-import { enqueue, type Executor } from './outbox.js'
+import { enqueue } from './outbox.js'
+import type { Executor } from '../db/index.js'
 import type { PushPayload } from './push.js'
 import { translator } from '../web/i18n.js'
 

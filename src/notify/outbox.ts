@@ -1,10 +1,9 @@
-import { sql, type Transaction } from 'kysely'
-import type { Db } from '../db/index.js'
-import type { Database, OutboxChannel } from '../db/types.js'
+import { sql } from 'kysely'
+import type { Db, Executor } from '../db/index.js'
+import type { OutboxChannel } from '../db/types.js'
 import type { Clock } from '../clock.js'
 import { PermanentDeliveryError, type Mailer, type MailMessage } from './mailer.js'
 
-export type Executor = Db | Transaction<Database>
 
 /** Delivers one outbox payload; throw PermanentDeliveryError when a retry cannot help. */
 export type Channel = (payload: Record<string, unknown>) => Promise<void>

@@ -3,10 +3,11 @@ import path from 'node:path'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { sql } from 'kysely'
 import type { Db } from '../db/index.js'
-import { PUBLIC_DIR, requireLogin } from '../web/frame.js'
+import { PUBLIC_DIR } from '../web/frame.js'
+import { requireLogin } from '../web/guards.js'
 import { asArray, cleanBody } from '../web/forms.js'
-import { addSettingsSection } from '../boxes/settings/routes.js'
 import type { Actor } from '../people/service.js'
+import type { SettingsSection } from '../web/box.js'
 import { AREAS } from './notifications.js'
 import { removingGoneSubscriptions, resolveVapid } from './push.js'
 
@@ -23,12 +24,12 @@ export async function pushSettings(db: Db, actor: Actor, publicKey: string | nul
   return { publicKey, devices: Number(devices.n), areas: AREAS.map((a) => ({ key: a, on: !off.has(a) })) }
 }
 
-addSettingsSection({
+export const pushSettingsSection: SettingsSection = {
   id: 'push',
   title: 'notifications:push.title',
   template: '/notifications/_push-settings',
   data: async (req) => ({ push: await pushSettings(req.server.deps.db, req.actor!, resolveVapid(req.server.deps.config)?.publicKey ?? null) }),
-})
+}
 
 /** fetch() from public/js/push.js gets 204; a plain form post gets the settings page back. */
 function done(req: FastifyRequest, reply: FastifyReply, key: string) {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
-import { requireLogin, safeNext } from '../web/frame.js'
+import { safeNext } from '../web/frame.js'
+import { requireLogin } from '../web/guards.js'
 import { bellPage, markAllRead, openNotification } from './bell.js'
 
 /** The bell: /notifications lists them per child, newest first; opening one marks it read and follows its link. */

@@ -275,27 +275,3 @@ function helmetHeaders(options: HelmetOptions): Record<string, string> {
 export function staleBarCounts(req: FastifyRequest): void {
   req.barCounts = null
 }
-
-/** preHandler: the page needs a logged-in person. */
-export async function requireLogin(req: FastifyRequest, reply: FastifyReply) {
-  if (req.actor) return
-  if (req.method === 'GET') return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303)
-  return reply.code(401).page('errors/error', { status: 401, titleKey: 'errors.401.title', bodyKey: 'errors.401.body' })
-}
-
-/** preHandler: staff and admins only; others get 404 (the staff area does not exist for them). */
-export async function requireStaff(req: FastifyRequest, reply: FastifyReply) {
-  if (!req.actor) return requireLogin(req, reply)
-  if (!isStaff(req.actor)) return reply.callNotFound()
-}
-
-/** preHandler for /children/:childId/...: loads the child or answers 404. */
-export async function loadChild(req: FastifyRequest, reply: FastifyReply) {
-  if (!req.actor) return requireLogin(req, reply)
-  const raw = (req.params as { childId?: string }).childId
-  const id = raw && /^\d{1,9}$/.test(raw) ? Number(raw) : NaN
-  const child = await childForActor(req.server.deps.db, req.actor, id)
-  if (!child) return reply.callNotFound()
-  req.child = child
-  if (req.session.currentChildId !== child.id && !isStaff(req.actor)) req.session.currentChildId = child.id
-}

@@ -2,6 +2,8 @@ import t from 'tap'
 import { gzipSync } from 'node:zlib'
 import { sql } from 'kysely'
 import { buildTestApp, loginAs, type Client } from '../helpers/app.js'
+import { FEATURES } from '../../src/boxes/index.js'
+import type { BudgetContext, PageBudget } from '../../src/web/measure.js'
 
 /**
  * Page budgets, checked by counting (not by timing), one entry per page:
@@ -12,7 +14,7 @@ import { buildTestApp, loginAs, type Client } from '../helpers/app.js'
  *   print page its print button);
  * - pages are compressed and not cached by shared caches; static files are cached for a
  *   year under fingerprinted URLs.
- * A box that lands adds its pages to PAGES and its data to GROWERS.
+ * A box lists its pages and its grower in its manifest (`budgets`).
  */
 const ctx = await buildTestApp()
 t.teardown(() => ctx.close())
@@ -28,164 +30,25 @@ const KB10 = 10 * 1024
  */
 const MAX_QUERIES = 10
 
-interface PageBudget {
-  name: string
-  user: 'anna.lind' | 'elsa.lind' | 'karin.berg' | 'lena.ek'
-  /** The request; `c` is the logged-in client (for a CSRF token). */
-  url(): string
-  method?: 'POST'
-  form?(c: Client): Record<string, string | string[]>
-  status?: number
-  /** The page shows a bounded amount of its data (a page of a list, one week), so its size stays in budget with 1,000 rows too. */
-  bounded: boolean
-  /** Scripts the page may load besides htmx. */
-  scripts?: string[]
-  /** Statements at most (default MAX_QUERIES). */
-  maxQueries?: number
-}
-
-const demoConversation = async () =>
-  (await db.selectFrom('conversations').select('id').where('child_id', '=', world.elsa).orderBy('id').executeTakeFirstOrThrow()).id
-let conversationId = 0
-const demoReport = async () =>
-  (await db.selectFrom('absence_reports').select('id').where('child_id', '=', world.elsa).orderBy('id').executeTakeFirstOrThrow()).id
-let reportId = 0
-/** A lesson of class 4B on Tuesday 1 December (the staff's attendance register). */
-let tuesdayLesson = 0
-
-const PAGES: PageBudget[] = [
-  { name: 'start page', user: 'anna.lind', url: () => `/children/${world.elsa}`, bounded: true, maxQueries: 3 },
-  { name: 'start page (preschool child)', user: 'anna.lind', url: () => `/children/${world.olle}`, bounded: true, maxQueries: 3 },
-  { name: 'start page (pupil)', user: 'elsa.lind', url: () => `/children/${world.elsa}`, bounded: true, maxQueries: 3 },
-  { name: 'messages inbox', user: 'anna.lind', url: () => `/children/${world.elsa}/messages`, bounded: true, maxQueries: 3 },
-  { name: 'conversation', user: 'anna.lind', url: () => `/children/${world.elsa}/messages/${conversationId}`, bounded: true, maxQueries: 3 },
-  { name: 'new message', user: 'anna.lind', url: () => `/children/${world.elsa}/messages/new`, bounded: true },
-  { name: 'notifications', user: 'anna.lind', url: () => '/notifications', bounded: true },
-  { name: 'timetable week', user: 'anna.lind', url: () => `/children/${world.elsa}/timetable?week=2026-W49`, bounded: false, maxQueries: 3 },
-  { name: 'timetable print', user: 'anna.lind', url: () => `/children/${world.elsa}/timetable/print?week=2026-W49`, bounded: false, scripts: ['/static/js/print.js'] },
-  { name: 'absence history', user: 'anna.lind', url: () => `/children/${world.elsa}/absences`, bounded: true, maxQueries: 3 },
-  { name: 'absence report form', user: 'anna.lind', url: () => `/children/${world.elsa}/absences/new`, bounded: true },
-  { name: 'absence report', user: 'anna.lind', url: () => `/children/${world.elsa}/absences/${reportId}`, bounded: true },
-  {
-    name: 'absence report (POST)', user: 'anna.lind', url: () => `/children/${world.elsa}/absences`, method: 'POST', status: 303, bounded: true, maxQueries: 6,
-    form: () => ({ date: '2026-12-02', scope: 'day', reason: 'illness' }),
-  },
-  { name: 'care schedule week', user: 'anna.lind', url: () => `/children/${world.elsa}/care-schedule?week=2026-W50`, bounded: true, maxQueries: 3 },
-  { name: 'care schedule day', user: 'anna.lind', url: () => `/children/${world.elsa}/care-schedule/days/2026-12-09`, bounded: true },
-  { name: 'care schedule week form', user: 'anna.lind', url: () => `/children/${world.elsa}/care-schedule/weeks/2026-W50`, bounded: true },
+/** The pages that are no box's; each box lists its own in its manifest (`budgets`). */
+const CORE_PAGES: PageBudget[] = [
+  { name: 'start page', user: 'anna.lind', url: ({ world }) => `/children/${world.elsa}`, bounded: true, maxQueries: 3 },
+  { name: 'start page (preschool child)', user: 'anna.lind', url: ({ world }) => `/children/${world.olle}`, bounded: true, maxQueries: 3 },
+  { name: 'start page (pupil)', user: 'elsa.lind', url: ({ world }) => `/children/${world.elsa}`, bounded: true, maxQueries: 3 },
   { name: 'settings', user: 'anna.lind', url: () => '/settings', bounded: true, scripts: ['/static/js/push.js'] },
   { name: 'profile', user: 'anna.lind', url: () => '/profile', bounded: true },
-  // Staff, the same data seen from the school: Karin is 4B's mentor and takes part in
-  // every conversation about Elsa; Lena works in fritids.
   { name: 'staff start', user: 'karin.berg', url: () => '/staff', bounded: true },
-  { name: 'staff absences (class, today)', user: 'karin.berg', url: () => `/staff/absences?group=${world.class4B}&date=2026-12-01`, bounded: true, maxQueries: 3 },
-  { name: 'staff attendance register', user: 'karin.berg', url: () => `/staff/absences/groups/${world.class4B}/lessons/${tuesdayLesson}?date=2026-12-01`, bounded: true },
-  { name: 'staff messages inbox', user: 'karin.berg', url: () => '/staff/messages', bounded: true },
-  { name: 'staff conversation', user: 'karin.berg', url: () => `/staff/messages/${conversationId}`, bounded: true },
-  { name: 'staff new message', user: 'karin.berg', url: () => '/staff/messages/new', bounded: true },
-  { name: 'staff care schedule', user: 'lena.ek', url: () => '/staff/care-schedule', bounded: true },
-  { name: 'staff care group day', user: 'lena.ek', url: () => `/staff/care-schedule/groups/${world.fritids}?date=2026-12-09`, bounded: true },
-  { name: 'staff care group week', user: 'lena.ek', url: () => `/staff/care-schedule/groups/${world.fritids}/week?week=2026-W50`, bounded: true },
-  { name: 'staff care child day', user: 'lena.ek', url: () => `/staff/care-schedule/children/${world.elsa}/days/2026-12-09?group=${world.fritids}`, bounded: true },
 ]
-
-/**
- * Brings each box's data about Elsa (and Anna's bell) to `n` rows, in bulk SQL. Idempotent
- * for a given n: rows are numbered, so growing from 10 to 1,000 adds 990.
- */
-const GROWERS: { box: string; grow(n: number): Promise<void> }[] = [
-  {
-    box: 'messages: conversations about Elsa, and messages in the demo conversation',
-    async grow(n) {
-      const now = clock.now()
-      const have = Number((await db.selectFrom('conversations').select((eb) => eb.fn.countAll<number>().as('n')).where('child_id', '=', world.elsa).executeTakeFirstOrThrow()).n)
-      await sql`
-        with c as (
-          insert into conversations (child_id, title, created_by, created_at, last_message_at)
-          select ${world.elsa}::int, 'Samtal ' || g, ${world.anna}::int, ${now}::timestamptz - (g || ' hours')::interval, ${now}::timestamptz - (g || ' hours')::interval
-          from generate_series(${have + 1}::int, ${n}::int) g
-          returning id
-        ), p as (
-          insert into conversation_participants (conversation_id, person_id, side, unread_count)
-          select id, ${world.anna}::int, 'family', 0 from c union all select id, ${world.karin}::int, 'staff', 0 from c
-        )
-        insert into messages (conversation_id, author_id, body, created_at)
-        select id, ${world.anna}::int, 'Fråga', ${now}::timestamptz - interval '1 day' from c`.execute(db)
-      const inConversation = Number((await db.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n')).where('conversation_id', '=', conversationId).executeTakeFirstOrThrow()).n)
-      await sql`
-        insert into messages (conversation_id, author_id, body, created_at)
-        select ${conversationId}::int, case when g % 2 = 0 then ${world.anna}::int else ${world.karin}::int end, 'Meddelande ' || g,
-          ${now}::timestamptz - interval '30 days' + (g || ' seconds')::interval
-        from generate_series(${inConversation + 1}::int, ${n}::int) g`.execute(db)
-    },
-  },
-  {
-    box: 'notifications: Anna\'s bell',
-    async grow(n) {
-      const have = Number((await db.selectFrom('notifications').select((eb) => eb.fn.countAll<number>().as('n')).where('recipient_id', '=', world.anna).executeTakeFirstOrThrow()).n)
-      await sql`
-        insert into notifications (recipient_id, child_id, area, kind, params, link, created_at, read_at)
-        select ${world.anna}::int, ${world.elsa}::int, 'messages', 'messageReceived', '{"from":"Karin Berg"}'::jsonb,
-          '/children/' || ${world.elsa}::int || '/messages', ${clock.now()}::timestamptz - (g || ' hours')::interval,
-          case when g % 3 = 0 then null else ${clock.now()}::timestamptz end
-        from generate_series(${have + 1}::int, ${n}::int) g`.execute(db)
-    },
-  },
-  {
-    box: 'timetable: lessons of a second group of Elsa\'s',
-    async grow(n) {
-      let group = await db.selectFrom('groups').select('id').where('name', '=', 'Budget-språkval').executeTakeFirst()
-      if (!group) {
-        group = await db.insertInto('groups').values({ unit_id: world.school, name: 'Budget-språkval', kind: 'teaching', external_id: null }).returning('id').executeTakeFirstOrThrow()
-        await db.insertInto('group_memberships').values({ group_id: group.id, child_id: world.elsa }).execute()
-      }
-      const have = Number((await db.selectFrom('timetable_lessons').select((eb) => eb.fn.countAll<number>().as('n')).where('group_id', '=', group.id).executeTakeFirstOrThrow()).n)
-      await sql`
-        insert into timetable_lessons (group_id, weekday, starts_at, ends_at, subject, teacher_id, room, valid_from)
-        select ${group.id}::int, 1 + g % 5, time '15:00', time '15:40', 'Tyska ' || g, ${world.per}::int, 'Sal 3', date '2026-08-17'
-        from generate_series(${have + 1}::int, ${n}::int) g`.execute(db)
-    },
-  },
-  {
-    box: 'absence: Elsa\'s reports and registrations over the years',
-    async grow(n) {
-      const have = Number((await db.selectFrom('absence_reports').select((eb) => eb.fn.countAll<number>().as('n')).where('child_id', '=', world.elsa).executeTakeFirstOrThrow()).n)
-      await sql`
-        insert into absence_reports (child_id, date, whole_day, reason, comment, reported_by, created_at)
-        select ${world.elsa}::int, date '2026-11-01' - g * 3, true, 'illness', '', ${world.anna}::int, ${clock.now()}::timestamptz - (g * 3 || ' days')::interval
-        from generate_series(${have + 1}::int, ${n}::int) g`.execute(db)
-      const lesson = await db.selectFrom('timetable_lessons').select('id').where('group_id', '=', world.class4B).orderBy('id').executeTakeFirstOrThrow()
-      await sql`
-        insert into lesson_attendance (child_id, lesson_id, date, status, registered_by, registered_at)
-        select ${world.elsa}::int, ${lesson.id}::int, date '2026-11-02' - g * 3, 'absent_invalid', ${world.per}::int, ${clock.now()}::timestamptz
-        from generate_series(1, ${n}::int) g
-        on conflict do nothing`.execute(db)
-    },
-  },
-  {
-    box: 'care schedule: Elsa\'s days going back four years',
-    async grow(n) {
-      const have = Number((await db.selectFrom('care_days').select((eb) => eb.fn.countAll<number>().as('n')).where('child_id', '=', world.elsa).where('day', '<', '2026-11-30').executeTakeFirstOrThrow()).n)
-      await sql`
-        insert into care_days (child_id, day, starts_at, ends_at, comment, updated_by, updated_at)
-        select ${world.elsa}::int, d, time '07:00', time '16:00', case when g % 7 = 0 then 'Hämtas tidigt' end, ${world.anna}::int, ${clock.now()}::timestamptz
-        from (select g, (date '2026-11-27' - g)::date as d from generate_series(0, 3000) g) x
-        where extract(isodow from d) < 6
-        order by d desc
-        limit greatest(0, ${n - have}::int)
-        on conflict do nothing`.execute(db)
-      await sql`
-        insert into care_day_log (child_id, day, action, starts_at, ends_at, comment, changed_by, changed_at)
-        select ${world.elsa}::int, date '2026-12-09', 'set', time '07:00', time '16:00', null, ${world.anna}::int, ${clock.now()}::timestamptz
-        from generate_series(1, 5)`.execute(db)
-    },
-  },
-]
+const PAGES: PageBudget[] = [...CORE_PAGES, ...FEATURES.flatMap((f) => f.budgets?.pages ?? [])]
+/** Each box brings its data about Elsa (and Anna's bell) to `n` rows, in bulk SQL; idempotent for a given n. */
+const GROWERS = FEATURES.flatMap((f) => (f.budgets?.grow ? [f.budgets.grow] : []))
+const budgetCtx: BudgetContext = { db, world, clock }
 
 interface Measured { status: number; queries: number; gzip: number; scripts: string[] }
 
 async function measure(page: PageBudget, client: Client): Promise<Measured> {
-  const res = page.method === 'POST' ? await client.post(page.url(), page.form!(client)) : await client.get(page.url())
+  const url = await page.url(budgetCtx)
+  const res = page.method === 'POST' ? await client.post(url, page.form!()) : await client.get(url)
   return {
     status: res.statusCode,
     queries: queries(res),
@@ -211,15 +74,10 @@ async function measureAll(): Promise<Map<string, Measured>> {
   return out
 }
 
-conversationId = await demoConversation()
-reportId = await demoReport()
-tuesdayLesson = (await db.selectFrom('timetable_lessons').select('id').where('group_id', '=', world.class4B).where('weekday', '=', 2)
-  .orderBy('starts_at').executeTakeFirstOrThrow()).id
-
 t.test('every page: the same number of SQL statements with 10 and with 1,000 rows, small HTML, no JavaScript but htmx', async (t) => {
-  for (const g of GROWERS) await g.grow(10)
+  for (const g of GROWERS) await g.run(budgetCtx, 10)
   const small = await measureAll()
-  for (const g of GROWERS) await g.grow(1000)
+  for (const g of GROWERS) await g.run(budgetCtx, 1000)
   const large = await measureAll()
   const lines: string[] = []
   for (const page of PAGES) {

@@ -1,7 +1,7 @@
 import { sql, type ExpressionBuilder } from 'kysely'
 import type { Database } from '../../db/types.js'
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres'
-import type { Executor } from '../../notify/outbox.js'
+import type { Executor } from '../../db/index.js'
 import { compiledOnce, compiledPerShape } from '../../db/compiled.js'
 import { occurrences } from '../timetable/queries.js'
 import type { IsoDate } from '../../clock.js'

@@ -1,19 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { defineBox } from '../registry.js'
-import { requireBox } from '../../start/routes.js'
-import { loadChild } from '../../web/frame.js'
-import { addStaffLink } from '../../staff/registry.js'
+import { childBox } from '../../web/guards.js'
 import { devSmsDir, listDevSms } from '../../notify/sms.js'
 import {
-  Forbidden, absenceHistory, absenceSummary, registrationDetails, reportAbsence, reportDetails, reportForm,
+  Forbidden, absenceHistory, registrationDetails, reportAbsence, reportDetails, reportForm,
 } from './service.js'
-
-defineBox('absence', {
-  summary: absenceSummary,
-  // The green button sits on the tile too: reporting is what guardians come here for.
-  action: (actor, child) => (actor.role === 'guardian' ? { href: `/children/${child.id}/absences/new`, label: 'absence:report', variant: 'green' } : null),
-})
-addStaffLink({ key: 'absence', title: 'absence:staff.link', href: '/staff/absences' })
 
 const id = (raw: unknown) => (typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : NaN)
 
@@ -24,7 +14,7 @@ function forbidden(reply: FastifyReply) {
 /** Frånvaro: history, details, and the guardians' report (the green button). */
 export default async function absenceRoutes(app: FastifyInstance) {
   const { db, clock, config } = app.deps
-  const pre = { preHandler: [loadChild, requireBox('absence')] }
+  const pre = { preHandler: childBox('absence') }
   const base = (req: FastifyRequest) => `/children/${req.child!.id}/absences`
 
   app.get('/children/:childId/absences', pre, async (req, reply) => {

@@ -9,7 +9,7 @@ import { createNotifications } from '../../notify/notifications.js'
 import { toE164 } from '../../notify/sms.js'
 import { groupLessonOn, lessonsOn, toLessonView, type LessonView } from '../timetable/service.js'
 import { absenceQueries, staffGroupDayStatement, staffGroupsStatement } from './queries.js'
-import { tileSummary } from '../registry.js'
+import type { BoxContext, BoxSummary } from '../../web/box.js'
 import type { AbsenceReason, AttendanceStatus } from './tables.js'
 
 /** The action is not this person's to take (pupils and staff may not report): 403. */
@@ -240,15 +240,13 @@ export async function registrationDetails(db: Db, actor: Actor, child: Child, id
 
 /** The start page tile. */
 /** The start page tile: today's or tomorrow's absence, or the latest one. */
-export const absenceSummary = tileSummary(
-  ({ db, child }) => absenceQueries(db).latestDate(child.id),
-  ([row], { clock, actor }) => {
-    if (!row?.date) return { key: 'absence:summary.none' }
-    const days = reportableDates(clock)
-    if (days.includes(row.date)) return { key: row.date === days[0] ? 'absence:summary.today' : 'absence:summary.tomorrow' }
-    return { key: 'absence:summary.latest', params: { date: formatters(actor.locale).date(row.date) } }
-  },
-)
+export async function absenceSummary({ db, clock, actor, child }: BoxContext): Promise<BoxSummary> {
+  const row = await absenceQueries(db).latestDate(child.id).executeTakeFirst()
+  if (!row?.date) return { key: 'absence:summary.none' }
+  const days = reportableDates(clock)
+  if (days.includes(row.date)) return { key: row.date === days[0] ? 'absence:summary.today' : 'absence:summary.tomorrow' }
+  return { key: 'absence:summary.latest', params: { date: formatters(actor.locale).date(row.date) } }
+}
 
 // ---- Staff ------------------------------------------------------------------------
 

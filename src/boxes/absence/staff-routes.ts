@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { requireStaff } from '../../web/frame.js'
+import { requireStaff } from '../../web/guards.js'
 import { attendanceForm, registerAttendance, staffDay } from './service.js'
 
 const id = (raw: unknown) => (typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : NaN)

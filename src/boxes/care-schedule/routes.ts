@@ -1,19 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { loadChild } from '../../web/frame.js'
-import { requireBox } from '../../start/routes.js'
-import { defineBox } from '../registry.js'
+import { childBox } from '../../web/guards.js'
 import { addDaysIso, isIsoDate, isoWeekOf, isoWeekday, mondayOf, type IsoDate } from '../../clock.js'
 import type { FieldErrors } from '../../web/forms.js'
 import type { Child } from '../../people/service.js'
 import {
-  CareError, WEEKDAYS, careScheduleDay, careScheduleWeek, careSummary, careWeekForm, dayField, isWeekday,
+  CareError, WEEKDAYS, careScheduleDay, careScheduleWeek, careWeekForm, dayField, isWeekday,
   parseWeekParam, saveCareDay, saveCareWeek, todayOf, weekParam,
 } from './service.js'
 import { DayBody, WeekBody, readForm, weekInput } from './schemas.js'
-
-defineBox('care-schedule', {
-  summary: careSummary,
-})
 
 const base = (child: Child) => `/children/${child.id}/care-schedule`
 export const careWeekUrl = (child: Child, monday: IsoDate) => `${base(child)}?week=${weekParam(monday)}`
@@ -42,7 +36,7 @@ function listText(lang: string, items: string[]): string {
 
 export default async function careScheduleRoutes(app: FastifyInstance) {
   const { db, clock } = app.deps
-  const guard = { preHandler: [loadChild, requireBox('care-schedule')] }
+  const guard = { preHandler: childBox('care-schedule') }
 
   // Never a 500: the service's refusals are pages.
   async function run(reply: FastifyReply, fn: () => Promise<unknown>): Promise<unknown> {

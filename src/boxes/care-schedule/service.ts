@@ -5,7 +5,7 @@ import {
 import { childForActor, isStaff, type Actor, type Child } from '../../people/service.js'
 import type { FieldError, FieldErrors } from '../../web/forms.js'
 import * as q from './queries.js'
-import { tileSummary } from '../registry.js'
+import type { BoxContext, BoxSummary } from '../../web/box.js'
 import { formatters } from '../../web/format.js'
 
 // ---------------------------------------------------------------------------
@@ -498,18 +498,15 @@ export async function saveCareWeek(db: Db, actor: Actor, child: Child, monday: I
   })
 }
 
-/** The tile on the start page: the next registered day from today. */
-/** The start page tile: the next registered day from today (a query, read with the other tiles'). */
-export const careSummary = tileSummary(
-  ({ db, clock, child }) => q.nextRegisteredDay(db, child.id, clock.today()),
-  ([r], { clock, actor }) => {
-    if (!r) return { key: 'care:summary.none' }
-    const start = hhmm(r.starts_at)!
-    const end = hhmm(r.ends_at)!
-    if (r.day === clock.today()) return { key: 'care:summary.today', params: { start, end } }
-    return { key: 'care:summary.next', params: { date: formatters(actor.locale).weekdayDate(r.day), start, end } }
-  },
-)
+/** The start page tile: the next registered day from today. */
+export async function careSummary({ db, clock, actor, child }: BoxContext): Promise<BoxSummary> {
+  const r = await q.nextRegisteredDay(db, child.id, clock.today()).executeTakeFirst()
+  if (!r) return { key: 'care:summary.none' }
+  const start = hhmm(r.starts_at)!
+  const end = hhmm(r.ends_at)!
+  if (r.day === clock.today()) return { key: 'care:summary.today', params: { start, end } }
+  return { key: 'care:summary.next', params: { date: formatters(actor.locale).weekdayDate(r.day), start, end } }
+}
 
 // ---------------------------------------------------------------------------
 // Staff side: groups of the staff member's own units only.

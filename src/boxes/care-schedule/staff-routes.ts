@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { requireStaff } from '../../web/frame.js'
-import { addStaffLink } from '../../staff/registry.js'
+import { requireStaff } from '../../web/guards.js'
 import { addDaysIso, isIsoDate, isoWeekday, mondayOf, type IsoDate } from '../../clock.js'
 import type { FieldErrors } from '../../web/forms.js'
 import {
@@ -8,8 +7,6 @@ import {
   staffGroupWeek, todayOf, weekParam,
 } from './service.js'
 import { StaffCommentBody, readForm } from './schemas.js'
-
-addStaffLink({ key: 'care-schedule', title: 'care:staff.link', href: '/staff/care-schedule', unitKinds: ['school', 'preschool'] })
 
 const BASE = '/staff/care-schedule'
 const groupDayUrl = (groupId: number, date: IsoDate) => `${BASE}/groups/${groupId}?date=${date}`

@@ -2,7 +2,7 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres'
 import { sql, type ExpressionBuilder, type Expression, type SqlBool, type RawBuilder } from 'kysely'
 import type { Database } from '../../db/types.js'
 import { compiledPerShape } from '../../db/compiled.js'
-import type { Executor } from '../../notify/outbox.js'
+import type { Executor } from '../../db/index.js'
 import type { Actor } from '../../people/service.js'
 
 /** Every SQL statement of the messages box. Each function takes the database or a transaction. */

@@ -1,23 +1,14 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { loadChild, staleBarCounts } from '../../web/frame.js'
-import { unreadAboutChild, unreadTotalSql } from './queries.js'
-import { requireBox } from '../../start/routes.js'
+import { staleBarCounts } from '../../web/frame.js'
+import { childBox } from '../../web/guards.js'
 import { asArray, cleanBody, parseForm, type FieldErrors } from '../../web/forms.js'
 import { isStaff } from '../../people/service.js'
-import { defineBox, tileSummary } from '../registry.js'
 import { NewMessageForm, ReplyForm, TITLE_MAX, BODY_MAX } from './schemas.js'
 import {
   ConversationNotFound, inbox, openConversation, parseIds, recipientOptions, replyToConversation, startConversation,
   type ConversationView,
 } from './service.js'
-
-defineBox('messages', {
-  summary: tileSummary(({ db, actor, child }) => unreadAboutChild(db, actor.id, child.id), ([row]) => {
-    const n = Number(row?.n ?? 0)
-    return { key: n ? 'messages:summary.unread' : 'messages:summary.none', params: { count: n } }
-  }),
-})
 
 /** A page number from the query string (1 when absent or odd). */
 export function pageParam(req: FastifyRequest): number {
@@ -59,10 +50,8 @@ export function renderConversation(reply: FastifyReply, view: ConversationView, 
 /** Meddelanden for guardians and pupils: the inbox about one child, a conversation, Svara, and a new message. */
 export default async function messagesRoutes(app: FastifyInstance) {
   const { db, clock, config } = app.deps
-  const pre = { preHandler: [loadChild, requireBox('messages')] }
+  const pre = { preHandler: childBox('messages') }
   const ctx = () => ({ now: clock.now(), baseUrl: config.baseUrl })
-
-  app.frameCounters.set('messages', unreadTotalSql)
 
   app.get('/children/:childId/messages', pre, async (req, reply) => {
     const child = req.child!

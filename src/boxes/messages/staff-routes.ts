@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { requireStaff } from '../../web/frame.js'
+import { requireStaff } from '../../web/guards.js'
 import { parseForm, type FieldErrors } from '../../web/forms.js'
 import { childForActor } from '../../people/service.js'
-import { addStaffLink } from '../../staff/registry.js'
 import { NewMessageForm, ReplyForm, TITLE_MAX, BODY_MAX } from './schemas.js'
 import { ConversationNotFound, inbox, openConversation, replyToConversation, staffStartConversations, staffTargets } from './service.js'
 import { beforeParam, idParam, orderErrors, pageParam, renderConversation, withKey } from './routes.js'
-
-addStaffLink({ key: 'messages', title: 'messages:staff.title', href: '/staff/messages' })
 
 /** The staff side of Meddelanden: an inbox across their children, reading, Svara, and writing to families. */
 export default async function messagesStaffRoutes(app: FastifyInstance) {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { requireLogin } from '../../web/frame.js'
+import { requireLogin } from '../../web/guards.js'
 import { cleanBody } from '../../web/forms.js'
 import { childrenOfActor } from '../../people/service.js'
 import { changePassword, changeUsername } from '../../auth/service.js'

@@ -1,35 +1,21 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { requireLogin } from '../../web/frame.js'
+import { requireLogin } from '../../web/guards.js'
 import { asArray, cleanBody, type FieldErrors } from '../../web/forms.js'
+import type { SettingsSection } from '../../web/box.js'
 import { PRIVACY_FIELDS, personalInfo, updateAddress, updateContact, updateLocale, updatePrivacy } from './service.js'
 
-/**
- * Sections other boxes add to the settings page (push notifications, calendar feeds).
- * `template` is rendered with the page's data plus what `data` returns.
- */
-export interface SettingsSection {
-  id: string
-  /** Translation key of the section's heading (also its link in the page's menu). */
-  title: string
-  template: string
-  data?: (req: FastifyRequest) => Promise<Record<string, unknown>>
-}
-export const SETTINGS_SECTIONS: SettingsSection[] = []
-export function addSettingsSection(section: SettingsSection): void {
-  if (!SETTINGS_SECTIONS.some((s) => s.id === section.id)) SETTINGS_SECTIONS.push(section)
-}
 
-/** Inställningar: personal information, language, privacy (and push, added by its box). */
-export default async function settingsRoutes(app: FastifyInstance) {
+/** Inställningar: personal information, language, privacy, and the sections the boxes bring (push, calendar feed). */
+export default async function settingsRoutes(app: FastifyInstance, { sections }: { sections: SettingsSection[] }) {
   const { db, clock } = app.deps
   const str = (v: unknown) => (typeof v === 'string' ? v : '')
 
   async function render(req: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldErrors; values?: Record<string, unknown>; form?: string } = {}) {
     const [info, sectionData] = await Promise.all([
       personalInfo(db, req.actor!),
-      Promise.all(SETTINGS_SECTIONS.map((s) => (s.data ? s.data(req) : Promise.resolve({})))),
+      Promise.all(sections.map((s) => (s.data ? s.data(req) : Promise.resolve({})))),
     ])
-    const extraSections = SETTINGS_SECTIONS.map((s, i) => ({ id: s.id, title: s.title, template: s.template, data: sectionData[i] }))
+    const extraSections = sections.map((s, i) => ({ id: s.id, title: s.title, template: s.template, data: sectionData[i] }))
     return reply.page('settings/index', { info, privacyFields: PRIVACY_FIELDS, extraSections, ...extra })
   }
 

@@ -1,7 +1,7 @@
 import { jsonArrayFrom } from 'kysely/helpers/postgres'
 import type { Db } from '../../db/index.js'
 import { sql } from 'kysely'
-import type { Executor } from '../../notify/outbox.js'
+import type { Executor } from '../../db/index.js'
 import { compiledOnce } from '../../db/compiled.js'
 import type { IsoDate } from '../../clock.js'
 

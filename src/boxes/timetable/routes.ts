@@ -1,25 +1,13 @@
 import type { FastifyInstance } from 'fastify'
-import { defineBox } from '../registry.js'
-import { requireBox } from '../../start/routes.js'
-import { loadChild, requireLogin } from '../../web/frame.js'
-import { addSettingsSection } from '../settings/routes.js'
-import { feedSettings, lessonOn, renewFeedToken, timetableFeed, timetableWeek, todaySummary, weekKey } from './service.js'
-
-defineBox('timetable', { summary: todaySummary })
-
-addSettingsSection({
-  id: 'calendar-feed',
-  title: 'timetable:feed.title',
-  template: '/timetable/_settings-feed',
-  data: async (req) => ({ feed: await feedSettings(req.server.deps.db, req.actor!, req.server.deps.config.baseUrl) }),
-})
+import { childBox, requireLogin } from '../../web/guards.js'
+import { feedSettings, lessonOn, renewFeedToken, timetableFeed, timetableWeek, weekKey } from './service.js'
 
 const id = (raw: unknown) => (typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : NaN)
 
 /** Schema: the child's week, a lesson's details, the printable week and the calendar feed. */
 export default async function timetableRoutes(app: FastifyInstance) {
   const { db, clock, config } = app.deps
-  const pre = { preHandler: [loadChild, requireBox('timetable')] }
+  const pre = { preHandler: childBox('timetable') }
 
   app.get('/children/:childId/timetable', pre, async (req, reply) => {
     const week = await timetableWeek(db, clock, req.child!, (req.query as { week?: unknown }).week)

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import ical, { ICalEventStatus } from 'ical-generator'
 import type { Db } from '../../db/index.js'
-import type { Executor } from '../../notify/outbox.js'
+import type { Executor } from '../../db/index.js'
 import { addDaysIso, isIsoDate, isoWeekKey, isoWeekOf, mondayOf, parseIsoWeekKey, stockholmInstant, type Clock, type IsoDate } from '../../clock.js'
 import { childrenOfActor, loadActor, childForActor, type Actor, type Child } from '../../people/service.js'
 import { occurrences, timetableQueries, type OccurrenceRow } from './queries.js'
-import { tileSummary } from '../registry.js'
+import type { BoxContext, BoxSummary } from '../../web/box.js'
 
 /** A lesson as the pages show it. */
 export interface LessonView {
@@ -123,14 +123,12 @@ export async function groupLessonOn(db: Executor, groupId: number, lessonId: num
 }
 
 /** The start page tile: how many lessons today and when the first starts. */
-export const todaySummary = tileSummary(
-  ({ db, clock, child }) => occurrences(db, { childId: child.id }, clock.today(), clock.today()),
-  (rows) => {
-    const lessons = rows.map(toLessonView).filter((l) => !l.cancelled)
-    if (lessons.length === 0) return { key: 'timetable:summary.none' }
-    return { key: 'timetable:summary.today', params: { count: lessons.length, start: lessons[0]!.start } }
-  },
-)
+export async function todaySummary({ db, clock, child }: BoxContext): Promise<BoxSummary> {
+  const rows = await occurrences(db, { childId: child.id }, clock.today(), clock.today()).execute()
+  const lessons = rows.map(toLessonView).filter((l) => !l.cancelled)
+  if (lessons.length === 0) return { key: 'timetable:summary.none' }
+  return { key: 'timetable:summary.today', params: { count: lessons.length, start: lessons[0]!.start } }
+}
 
 // ---- The calendar feed ----------------------------------------------------------
 

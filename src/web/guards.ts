@@ -1,0 +1,62 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { childForActor, isStaff } from '../people/service.js'
+
+/**
+ * The preHandlers every route picks from. Each answers for itself (a redirect to login,
+ * 403 or 404) and leaves `req.actor` / `req.child` set for the handler.
+ */
+
+/** The page needs a logged-in person. */
+export async function requireLogin(req: FastifyRequest, reply: FastifyReply) {
+  if (req.actor) return
+  if (req.method === 'GET') return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303)
+  return reply.code(401).page('errors/error', { status: 401, titleKey: 'errors.401.title', bodyKey: 'errors.401.body' })
+}
+
+/** Staff and admins only; others get 404 (the staff area does not exist for them). */
+export async function requireStaff(req: FastifyRequest, reply: FastifyReply) {
+  if (!req.actor) return requireLogin(req, reply)
+  if (!isStaff(req.actor)) return reply.callNotFound()
+}
+
+/** Administrators only; everyone else gets 404. */
+export async function requireAdmin(req: FastifyRequest, reply: FastifyReply) {
+  await requireStaff(req, reply)
+  if (reply.sent) return
+  if (req.actor?.role !== 'admin') return reply.callNotFound()
+}
+
+/** For /children/:childId/...: the child, if this person may see it; otherwise 404. */
+export async function loadChild(req: FastifyRequest, reply: FastifyReply) {
+  if (!req.actor) return requireLogin(req, reply)
+  const raw = (req.params as { childId?: unknown }).childId
+  const id = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : NaN
+  const child = await childForActor(req.server.deps.db, req.actor, id)
+  if (!child) return reply.callNotFound()
+  req.child = child
+  if (req.session.currentChildId !== child.id && !isStaff(req.actor)) req.session.currentChildId = child.id
+}
+
+/**
+ * After loadChild, for a box's child routes: pupils get 403 on guardian-only boxes, and a
+ * box that does not apply to the child (its rule, or its data: talks without times) is 404.
+ * The rule is the box's manifest, as the app was built with it.
+ */
+export function requireBox(key: string) {
+  return async function (req: FastifyRequest, reply: FastifyReply) {
+    const def = req.server.boxes.get(key)
+    if (!def) throw new Error(`No box ${key} in src/boxes/index.ts`)
+    const actor = req.actor!
+    const child = req.child!
+    if (def.guardianOnly && actor.role === 'pupil') {
+      return reply.code(403).page('errors/error', { status: 403, titleKey: 'errors.403.title', bodyKey: 'errors.pupilBox.body' })
+    }
+    // Staff look at a child's Hub as a guardian would, so they pass guardian-only checks.
+    const viewer = isStaff(actor) ? { ...actor, role: 'guardian' as const } : actor
+    if (!def.visible(viewer, child)) return reply.callNotFound()
+    if (def.available && !(await def.available({ db: req.server.deps.db, clock: req.server.deps.clock, actor, child }))) return reply.callNotFound()
+  }
+}
+
+/** loadChild, then requireBox(key): the guards of a box's child routes. */
+export const childBox = (key: string) => [loadChild, requireBox(key)]
