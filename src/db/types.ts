@@ -4,6 +4,7 @@ import type { PushTables } from '../notify/tables.js'
 import type { TimetableTables } from '../boxes/timetable/tables.js'
 import type { AbsenceTables } from '../boxes/absence/tables.js'
 import type { CareScheduleTables } from '../boxes/care-schedule/tables.js'
+import type { TalksTables } from '../boxes/talks/tables.js'
 
 /** A timestamptz: read as Date, written as Date or ISO string. */
 export type Timestamp = ColumnType<Date, Date | string, Date | string>
@@ -109,22 +110,6 @@ export interface OutboxTable {
   sent_at: Timestamp | null
 }
 
-export interface TalkSlotTable {
-  id: Generated<number>
-  group_id: number
-  staff_id: number
-  starts_at: Timestamp
-  ends_at: Timestamp
-  place: Generated<string>
-}
-export interface TalkBookingTable {
-  slot_id: number
-  child_id: number
-  booked_by: number
-  message: Generated<string>
-  created_at: Timestamp
-}
-
 export interface CoreTables {
   units: UnitTable
   groups: GroupTable
@@ -138,12 +123,10 @@ export interface CoreTables {
   login_failures: LoginFailureTable
   notifications: NotificationTable
   outbox: OutboxTable
-  talk_slots: TalkSlotTable
-  talk_bookings: TalkBookingTable
 }
 
 /**
  * The whole schema. Each box declares its own tables in `src/boxes/<box>/tables.ts`
  * and adds its interface to this list.
  */
-export interface Database extends CoreTables, MessagesTables, PushTables, CareScheduleTables, TimetableTables, AbsenceTables {}
+export interface Database extends CoreTables, MessagesTables, PushTables, CareScheduleTables, TimetableTables, AbsenceTables, TalksTables {}
