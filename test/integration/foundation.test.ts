@@ -71,7 +71,7 @@ t.test('wrong credentials: one generic message, 422, username kept', async (t) =
 t.test('boxes shown follow SPEC.md section 1', async (t) => {
   const anna = await loginAs(app, 'anna.lind')
   const elsaTiles = tileKeys((await anna.get(`/children/${world.elsa}`)).body)
-  t.same(elsaTiles, ['messages', 'timetable', 'absence', 'information', 'assessments', 'plans', 'documentation', 'calendar', 'blog', 'care-schedule'], 'guardian, school child in fritids')
+  t.same(elsaTiles, ['messages', 'talks', 'timetable', 'absence', 'information', 'assessments', 'plans', 'documentation', 'calendar', 'blog', 'care-schedule'], 'guardian, school child in fritids')
   const olleTiles = tileKeys((await anna.get(`/children/${world.olle}`)).body)
   t.same(olleTiles, ['messages', 'absence', 'information', 'calendar', 'blog', 'care-schedule'], 'guardian, preschool child')
   t.match((await anna.get(`/children/${world.olle}`)).body, /Tidsregistrering/)
@@ -85,30 +85,8 @@ t.test('boxes shown follow SPEC.md section 1', async (t) => {
   t.same(pupilTiles, ['messages', 'timetable', 'absence', 'information', 'assessments', 'plans', 'documentation', 'calendar', 'blog'], 'pupil')
 })
 
-t.test('development talks show only while bookable times or a booking exist', async (t) => {
-  const anna = await loginAs(app, 'anna.lind')
-  t.notOk(tileKeys((await anna.get(`/children/${world.elsa}`)).body).includes('talks'))
-  const now = ctx.clock.now()
-  const past = await db.insertInto('talk_slots').values({
-    group_id: world.class4B, staff_id: world.karin, starts_at: new Date(now.getTime() - 86_400_000), ends_at: new Date(now.getTime() - 86_000_000),
-  }).returning('id').executeTakeFirstOrThrow()
-  t.notOk(tileKeys((await anna.get(`/children/${world.elsa}`)).body).includes('talks'), 'a past time is not bookable')
-  const slot = await db.insertInto('talk_slots').values({
-    group_id: world.class4B, staff_id: world.karin, starts_at: new Date(now.getTime() + 86_400_000), ends_at: new Date(now.getTime() + 88_000_000),
-  }).returning('id').executeTakeFirstOrThrow()
-  t.ok(tileKeys((await anna.get(`/children/${world.elsa}`)).body).includes('talks'), 'a future free time')
-  t.notOk(tileKeys((await anna.get(`/children/${world.olle}`)).body).includes('talks'), 'not for a child outside the group')
-  const elsa = await loginAs(app, 'elsa.lind')
-  t.notOk(tileKeys((await elsa.get(`/children/${world.elsa}`)).body).includes('talks'), 'never for pupils')
-  t.equal((await elsa.get(`/children/${world.elsa}/talks`)).statusCode, 403)
-
-  // Booked by Sam's family: no free time left for Elsa, and no booking of hers.
-  await db.insertInto('talk_bookings').values({ slot_id: slot.id, child_id: world.sam, booked_by: world.maria, created_at: now }).execute()
-  t.notOk(tileKeys((await anna.get(`/children/${world.elsa}`)).body).includes('talks'))
-  const maria = await loginAs(app, 'maria.nilsson')
-  t.ok(tileKeys((await maria.get(`/children/${world.sam}`)).body).includes('talks'), 'a booking keeps the box')
-  await db.deleteFrom('talk_slots').where('id', 'in', [slot.id, past.id]).execute()
-})
+// Development talks' rule (shown only while bookable times or a booking exist) is tested
+// with the box: src/boxes/talks/routes.test.ts.
 
 t.test('a guardian reaches only their own children; others are 404', async (t) => {
   const maria = await loginAs(app, 'maria.nilsson')

@@ -1,26 +1,43 @@
-import { isGuardian, notYetBox } from '../../web/box.js'
+import { sql } from 'kysely'
+import { isGuardian, type BoxManifest } from '../../web/box.js'
+import { benchGet, type BudgetContext } from '../../web/measure.js'
+import routes from './routes.js'
+import staffRoutes from './staff-routes.js'
+import { talksSummary } from './service.js'
+import { seedTalksDemo } from './demo.js'
+import { seedTalks } from './district.js'
+
+/** karin.berg's demo round for 4B (the one Sam's family booked in). */
+const karinRound = async ({ db, world }: BudgetContext) =>
+  (await db.selectFrom('talk_rounds').select('id').where('group_id', '=', world.class4B).where('staff_id', '=', world.karin)
+    .orderBy('id').executeTakeFirstOrThrow()).id
 
 /**
- * Utvecklingssamtal: shown to guardians only while the child has bookable times or a
- * booking (SPEC.md section 1). The booking pages are not built yet.
+ * Utvecklingssamtal: staff publish rounds of bookable times for a group; guardians book one
+ * time per child and round. Shown to guardians only while the child has bookable times or a
+ * booking (SPEC.md section 1 and 4.4); pupils get 403, other families 404.
  */
-export const talks = notYetBox({
+export const talks: BoxManifest = {
   key: 'talks',
   path: 'talks',
   title: () => 'boxes.talks',
   guardianOnly: true,
   visible: (a) => isGuardian(a),
+  /** Bookable: a free time ahead in an open round with no booking of the child yet. Or a booking ahead. */
   async available({ db, clock, child }) {
     const now = clock.now()
+    const today = clock.today()
     const row = await db.selectNoFrom((eb) => eb.or([
       eb.exists(
         eb.selectFrom('talk_slots as s')
-          .innerJoin('group_memberships as gm', 'gm.group_id', 's.group_id')
-          .leftJoin('talk_bookings as b', 'b.slot_id', 's.id')
+          .innerJoin('talk_rounds as r', 'r.id', 's.round_id')
+          .innerJoin('group_memberships as gm', 'gm.group_id', 'r.group_id')
           .select('s.id')
           .where('gm.child_id', '=', child.id)
           .where('s.starts_at', '>', now)
-          .where('b.slot_id', 'is', null),
+          .where(sql<boolean>`r.last_booking_day >= ${today}::date`)
+          .where((w) => w.not(w.exists(w.selectFrom('talk_bookings as b').select('b.slot_id').whereRef('b.slot_id', '=', 's.id'))))
+          .where((w) => w.not(w.exists(w.selectFrom('talk_bookings as o').select('o.slot_id').whereRef('o.round_id', '=', 'r.id').where('o.child_id', '=', child.id)))),
       ),
       eb.exists(
         eb.selectFrom('talk_bookings as b').innerJoin('talk_slots as s', 's.id', 'b.slot_id')
@@ -29,4 +46,38 @@ export const talks = notYetBox({
     ]).as('available')).executeTakeFirstOrThrow()
     return Boolean(row.available)
   },
-})
+  summary: talksSummary,
+  routes,
+  staffRoutes,
+  staffLinks: [{ key: 'talks', title: 'talks:staff.link', href: '/staff/talks' }],
+  demo: seedTalksDemo,
+  district: { seed: seedTalks, tables: ['talk_rounds', 'talk_slots', 'talk_bookings'] },
+  bench: [
+    // Guardians are not benched here: the benchmark's sessions do not say whose class has a round.
+    { name: 'staff: talks of the class', staff: true, request: (s) => benchGet(`/staff/talks?group=${s.groupId}`) },
+  ],
+  budgets: {
+    pages: [
+      { name: 'talks', user: 'anna.lind', url: ({ world }) => `/children/${world.elsa}/talks`, bounded: true, maxQueries: 4 },
+      { name: 'staff talks', user: 'karin.berg', url: ({ world }) => `/staff/talks?group=${world.class4B}`, bounded: true },
+      { name: 'staff talks round', user: 'karin.berg', url: async (c) => `/staff/talks/rounds/${await karinRound(c)}`, bounded: true, maxQueries: 3 },
+      { name: 'staff talks publish form', user: 'karin.berg', url: () => '/staff/talks/new', bounded: true },
+    ],
+    grow: {
+      what: 'times in karin.berg\'s round for 4B, every tenth booked by Sam\'s family in other rounds',
+      async run(c, n) {
+        const { db, world } = c
+        const roundId = await karinRound(c)
+        const have = Number((await db.selectFrom('talk_slots').select((eb) => eb.fn.countAll<number>().as('n')).where('round_id', '=', roundId).executeTakeFirstOrThrow()).n)
+        // Later evenings after the demo's times: 20 minutes each, 16:30 to 22:30, day after day.
+        await sql`
+          insert into talk_slots (round_id, group_id, staff_id, starts_at, ends_at, place)
+          select r.id, r.group_id, r.staff_id, t, t + interval '20 minutes', r.place
+          from talk_rounds r,
+            lateral (select (date '2026-12-14' + (g / 18) + time '16:30' + ((g % 18) * 20) * interval '1 minute') at time zone 'Europe/Stockholm' as t
+                     from generate_series(${have + 1}::int, ${n}::int) g) x
+          where r.id = ${roundId}`.execute(db)
+      },
+    },
+  },
+}
