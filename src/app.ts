@@ -5,6 +5,7 @@ import fastifyCompress from '@fastify/compress'
 import type { AppDeps } from './deps.js'
 import framePlugin from './web/frame.js'
 import { installErrorHandlers } from './web/errors.js'
+import { declaredInput } from './web/schemas.js'
 import opsRoutes from './web/ops-routes.js'
 import authRoutes from './auth/routes.js'
 import profileRoutes from './boxes/profile/routes.js'
@@ -39,6 +40,8 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions = {}): Promise<
     routerOptions: { maxParamLength: 200 },
   })
   app.decorate('outboxKick', opts.kick ?? (() => {}))
+  // Every route's params, query and body are declared with TypeBox (src/web/schemas.ts).
+  declaredInput(app)
 
   // Responses of 1 KB or more go out compressed (brotli or gzip, as the browser accepts),
   // pages and static files alike; registered first so that every route gets it.
