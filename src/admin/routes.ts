@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { requireAdmin } from '../web/guards.js'
 import { cleanBody } from '../web/forms.js'
 import { sendActivation } from '../auth/service.js'

@@ -225,6 +225,3 @@ export async function changePassword(
   return { ok: true }
 }
 
-export async function setLocale(db: Db, actor: Actor, locale: Locale): Promise<void> {
-  await db.updateTable('persons').set({ locale }).where('id', '=', actor.id).execute()
-}

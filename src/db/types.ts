@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { ColumnType, Generated } from 'kysely'
 import type { MessagesTables } from '../boxes/messages/tables.js'
 import type { PushTables } from '../notify/tables.js'
 import type { TimetableTables } from '../boxes/timetable/tables.js'
@@ -55,9 +55,6 @@ export interface PersonTable {
   external_id: string | null
   created_at: Generated<Timestamp>
 }
-export type Person = Selectable<PersonTable>
-export type NewPerson = Insertable<PersonTable>
-export type PersonUpdate = Updateable<PersonTable>
 
 export interface GuardianshipTable { guardian_id: number; child_id: number }
 export interface GroupMembershipTable { group_id: number; child_id: number }
