@@ -43,10 +43,9 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions = {}): Promise<
   // Responses of 1 KB or more go out compressed (brotli or gzip, as the browser accepts),
   // pages and static files alike; registered first so that every route gets it.
   // Pages (at most a few tens of KB) are compressed in one synchronous call, so a response
-  // leaves in one write. gzip is preferred when the browser takes both: on pages of 2-20 KB
-  // brotli saved about 100 bytes (6%) but cost 5-8% of the server's throughput under load
-  // (npm run bench, 2026-11-28); brotli remains for browsers that ask only for it, with a
-  // 128 KB window instead of 4 MB.
+  // leaves in one write. gzip is preferred when the browser takes both: on pages this small
+  // brotli saves little and costs more CPU (README, Performance); brotli remains for
+  // browsers that ask only for it, with a small window.
   await app.register(fastifyCompress, {
     global: true,
     threshold: 1024,
