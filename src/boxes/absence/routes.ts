@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { childBox } from '../../web/guards.js'
 import { devSmsDir, listDevSms } from '../../notify/sms.js'
-import {
-  Forbidden, absenceHistory, registrationDetails, reportAbsence, reportDetails, reportForm,
-} from './service.js'
+import { Forbidden } from './rules.js'
+import { absenceHistory, registrationDetails, reportAbsence, reportDetails, reportForm } from './guardian.js'
 
 const id = (raw: unknown) => (typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : NaN)
 

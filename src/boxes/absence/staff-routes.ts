@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { requireStaff } from '../../web/guards.js'
-import { attendanceForm, registerAttendance, staffDay } from './service.js'
+import { attendanceForm, registerAttendance, staffDay } from './staff.js'
 
 const id = (raw: unknown) => (typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : NaN)
 

@@ -3,10 +3,8 @@ import { childBox } from '../../web/guards.js'
 import { addDaysIso, isIsoDate, isoWeekOf, isoWeekday, mondayOf, type IsoDate } from '../../clock.js'
 import type { FieldErrors } from '../../web/forms.js'
 import type { Child } from '../../people/service.js'
-import {
-  CareError, WEEKDAYS, careScheduleDay, careScheduleWeek, careWeekForm, dayField, isWeekday,
-  parseWeekParam, saveCareDay, saveCareWeek, todayOf, weekParam,
-} from './service.js'
+import { CareError, WEEKDAYS, dayField, isWeekday, parseWeekParam, todayOf, weekParam } from './rules.js'
+import { careScheduleDay, careScheduleWeek, careWeekForm, saveCareDay, saveCareWeek } from './guardian.js'
 import { DayBody, WeekBody, readForm, weekInput } from './schemas.js'
 
 const base = (child: Child) => `/children/${child.id}/care-schedule`

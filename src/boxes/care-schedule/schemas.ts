@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { cleanBody } from '../../web/forms.js'
-import { WEEKDAYS, type WeekInput } from './service.js'
+import { WEEKDAYS, type WeekInput } from './rules.js'
 
 // Shapes of the box's forms. Every field is optional text with a length cap: what a
 // browser (or a crafted request) sends is checked here for shape, and by the service

@@ -2,10 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { requireStaff } from '../../web/guards.js'
 import { addDaysIso, isIsoDate, isoWeekday, mondayOf, type IsoDate } from '../../clock.js'
 import type { FieldErrors } from '../../web/forms.js'
-import {
-  COMMENT_MAX, CareError, parseDate, parseWeekParam, saveStaffComment, staffCareGroups, staffChildDay, staffGroupDay,
-  staffGroupWeek, todayOf, weekParam,
-} from './service.js'
+import { COMMENT_MAX, CareError, parseDate, parseWeekParam, todayOf, weekParam } from './rules.js'
+import { saveStaffComment, staffCareGroups, staffChildDay, staffGroupDay, staffGroupWeek } from './staff.js'
 import { StaffCommentBody, readForm } from './schemas.js'
 
 const BASE = '/staff/care-schedule'

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { staleBarCounts } from '../../web/frame.js'
+import { staleBarCounts } from '../../web/rendering.js'
 import { childBox } from '../../web/guards.js'
 import { asArray, cleanBody, parseForm, type FieldErrors } from '../../web/forms.js'
 import { isStaff } from '../../people/service.js'
