@@ -1,7 +1,7 @@
 // The guardian's and pupil's side of absence: reporting (guardians), the history and the details.
 import type { Db } from '../../db/index.js'
 import { addDaysIso, type Clock, type IsoDate } from '../../clock.js'
-import { isStaff, type Actor, type Child } from '../../people/service.js'
+import { fullName, isStaff, type Actor, type Child } from '../../people/service.js'
 import { asArray, cleanBody, type FieldErrors } from '../../web/forms.js'
 import { formatters } from '../../web/format.js'
 import { lessonsOn, type LessonView } from '../timetable/service.js'
@@ -157,7 +157,7 @@ async function contactFor(db: Db, child: Child): Promise<Contact> {
   const staff = await absenceQueries(db).contactStaff(child.id)
   const href = `/children/${child.id}/messages/new`
   return staff
-    ? { name: `${staff.given_name} ${staff.family_name}`, href: `${href}?to=${staff.id}` }
+    ? { name: fullName(staff), href: `${href}?to=${staff.id}` }
     : { name: '', href }
 }
 

@@ -1,7 +1,7 @@
 // The staff side of absence: a group's day (reports and lessons) and registering attendance.
 import type { Db } from '../../db/index.js'
 import { addDaysIso, compareIso, isIsoDate, type Clock, type IsoDate } from '../../clock.js'
-import { isStaff, type Actor } from '../../people/service.js'
+import { fullName, isStaff, type Actor } from '../../people/service.js'
 import { cleanBody, type FieldErrors } from '../../web/forms.js'
 import { translator } from '../../web/i18n.js'
 import { formatters } from '../../web/format.js'
@@ -65,7 +65,7 @@ export async function staffDay(db: Db, clock: Clock, actor: Actor, groupParam: u
   const lessons = day!.lessons.map(toLessonView)
   base.reports = reports.map((r) => ({
     id: r.id,
-    childName: `${r.given_name} ${r.family_name}`,
+    childName: fullName(r),
     wholeDay: r.whole_day,
     lessons: r.lessons.map((l) => ({ id: l.id, subject: l.subject, start: hhmm(l.starts_at), end: hhmm(l.ends_at) })),
     reason: r.reason,
@@ -115,7 +115,7 @@ export async function attendanceForm(db: Db, clock: Clock, actor: Actor, groupId
       const row = existing.find((e) => e.child_id === p.id)
       return {
         id: p.id,
-        name: `${p.given_name} ${p.family_name}`,
+        name: fullName(p),
         status: row?.status ?? (reported ? 'absent_valid' : 'present'),
         registered: Boolean(row),
         reported,

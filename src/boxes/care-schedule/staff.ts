@@ -1,7 +1,7 @@
 // The staff side of the care schedule: groups of the staff member's own units only.
 import type { Db } from '../../db/index.js'
 import { addDaysIso, isoWeekOf, type IsoDate } from '../../clock.js'
-import { childForActor, isStaff, type Actor, type Child } from '../../people/service.js'
+import { childForActor, fullName, isStaff, type Actor, type Child } from '../../people/service.js'
 import * as q from './queries.js'
 import {
   COMMENT_MAX, CareError, halfHourCounts, hhmm, hoursOf, isWeekday, todayOf, weekDates, weekParam,
@@ -58,7 +58,7 @@ function childRows(rows: q.GroupDayRow[], dates: IsoDate[]): StaffChildRow[] {
     let c = out.get(r.child_id)
     if (!c) {
       c = {
-        id: r.child_id, name: `${r.given_name} ${r.family_name}`,
+        id: r.child_id, name: fullName(r),
         cells: dates.map((date) => ({ date, start: null, end: null, hasComment: false, commentNew: false, hasStaffComment: false })),
       }
       out.set(r.child_id, c)
