@@ -26,15 +26,15 @@ export default async function authRoutes(app: FastifyInstance) {
       req.t = translator(q.lang)
       req.fmt = formatters(q.lang)
     }
-    if (req.actor) return reply.redirect(safeNext(q.next) ?? '/', 303)
-    return reply.page('auth/login', { next: safeNext(q.next) ?? '', loggedOut: q.out === '1', passwordReset: q.reset === '1' })
+    if (req.actor) return reply.redirect(safeNext(q.next, config.baseUrl) ?? '/', 303)
+    return reply.page('auth/login', { next: safeNext(q.next, config.baseUrl) ?? '', loggedOut: q.out === '1', passwordReset: q.reset === '1' })
   })
 
   app.post('/login', async (req, reply) => {
     const body = cleanBody(req.body)
     const username = str(body.username)
     const password = typeof (req.body as Record<string, unknown>)?.password === 'string' ? (req.body as Record<string, string>).password! : ''
-    const next = safeNext(body.next) ?? ''
+    const next = safeNext(body.next, config.baseUrl) ?? ''
     const result = await auth.login(db, clock, { username, password, ip: req.ip })
     if (!result.ok) {
       reply.code(result.reason === 'throttled' ? 429 : 422)

@@ -77,10 +77,8 @@ export function wantsFragment(req: FastifyRequest): boolean {
     req.headers['hx-history-restore-request'] !== 'true'
 }
 
-/** Only our own paths may be redirect targets after login. */
-export function safeNext(next: unknown): string | null {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : null
-}
+/** Only our own paths may be redirect targets after login (src/web/redirect.ts). */
+export { safeNext } from './redirect.js'
 
 async function framePlugin(app: FastifyInstance, deps: AppDeps) {
   const { config, db, clock } = deps
