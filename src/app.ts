@@ -5,6 +5,7 @@ import fastifyCompress from '@fastify/compress'
 import type { AppDeps } from './deps.js'
 import framePlugin from './web/frame.js'
 import { installErrorHandlers } from './web/errors.js'
+import { withRedaction } from './web/log-redact.js'
 import opsRoutes from './web/ops-routes.js'
 import authRoutes from './auth/routes.js'
 import profileRoutes from './boxes/profile/routes.js'
@@ -35,7 +36,7 @@ export interface BuildOptions {
 export async function buildApp(deps: AppDeps, opts: BuildOptions = {}): Promise<FastifyInstance> {
   initI18n()
   const app = Fastify({
-    logger: opts.logger ?? false,
+    logger: withRedaction(opts.logger),
     trustProxy: process.env.TRUST_PROXY === 'true',
     bodyLimit: 1_000_000,
     // Ids in URLs are small integers: a long value is a probe, not a page.

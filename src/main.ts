@@ -32,7 +32,7 @@ async function main() {
   const app = await buildApp(
     { config, db: handle.db, clock, mailer, channels },
     {
-      logger: { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
+      logger: { level: config.logLevel },
       devMail: devMailer && config.env !== 'production' ? () => devMailer.list() : undefined,
       kick: dispatcher.kick,
     },
