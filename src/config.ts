@@ -63,6 +63,24 @@ function smsSettings(env: Env): SmsSettings | undefined {
   return { apiUrl, user, password, from }
 }
 
+/**
+ * Production fails closed: it never falls back to the embedded database, the mail and SMS
+ * files in DATA_DIR or the demo world. Every missing setting is named at once.
+ */
+function requireProductionServices(env: Env): void {
+  const missing = [
+    ['DATABASE_URL', 'the PostgreSQL server'],
+    ['SMTP_URL', 'outgoing mail'],
+    ['SMS_API_URL', 'the SMS gateway'],
+    ['SMS_API_USER', 'the SMS gateway'],
+    ['SMS_API_PASSWORD', 'the SMS gateway'],
+  ].filter(([name]) => !env[name!])
+  if (missing.length) {
+    throw new ConfigError(`NODE_ENV=production requires ${missing.map(([n, what]) => `${n} (${what})`).join(', ')}. ` +
+      'Production never uses the embedded database, the development mail and SMS files or the demo accounts.')
+  }
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development'
   const port = int(env, 'PORT', 3000, 0, 65535)
@@ -94,6 +112,8 @@ export function loadConfig(env: Env = process.env): Config {
 
   const smtpUrl = env.SMTP_URL || undefined
   if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError('SMTP_URL must start with smtp:// or smtps://')
+
+  if (nodeEnv === 'production') requireProductionServices(env)
 
   const baseUrl = (env.BASE_URL || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`).replace(/\/$/, '')
   if (!/^https?:\/\//.test(baseUrl)) throw new ConfigError('BASE_URL must start with http:// or https://')
