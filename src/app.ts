@@ -6,6 +6,7 @@ import type { AppDeps } from './deps.js'
 import framePlugin from './web/frame.js'
 import { installErrorHandlers } from './web/errors.js'
 import { withRedaction } from './web/log-redact.js'
+import { installInputGuard } from './web/input-guard.js'
 import opsRoutes from './web/ops-routes.js'
 import authRoutes from './auth/routes.js'
 import profileRoutes from './boxes/profile/routes.js'
@@ -31,6 +32,8 @@ export interface BuildOptions {
   /** Lists the development mail outbox at /dev/mail. */
   devMail?: () => unknown[]
   kick?: () => void
+  /** Sees every route as it is added (the hostile-input probe lists the routes with it). */
+  onRoute?: (route: { method: string | string[]; url: string }) => void
 }
 
 export async function buildApp(deps: AppDeps, opts: BuildOptions = {}): Promise<FastifyInstance> {
@@ -43,6 +46,7 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions = {}): Promise<
     routerOptions: { maxParamLength: 200 },
   })
   app.decorate('outboxKick', opts.kick ?? (() => {}))
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute)
 
   // Responses of 1 KB or more go out compressed (brotli or gzip, as the browser accepts),
   // pages and static files alike; registered first so that every route gets it.
@@ -77,6 +81,7 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions = {}): Promise<
 
   await app.register(framePlugin, deps)
   installErrorHandlers(app)
+  installInputGuard(app)
 
   app.frameCounters.set('notifications', unreadNotificationsSql)
 

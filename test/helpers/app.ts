@@ -58,7 +58,7 @@ export interface TestContext {
   close(): Promise<void>
 }
 
-export async function buildTestApp(opts: { now?: string; channels?: Partial<Channels>; seed?: boolean; logger?: object; env?: Record<string, string>; devMail?: () => unknown[] } = {}): Promise<TestContext> {
+export async function buildTestApp(opts: { now?: string; channels?: Partial<Channels>; seed?: boolean; logger?: object; env?: Record<string, string>; devMail?: () => unknown[]; onRoute?: (route: { method: string | string[]; url: string }) => void } = {}): Promise<TestContext> {
   const handle = await freshDatabase()
   await migrateToLatest(handle.db)
   const clock = fixedClock(opts.now ?? TEST_NOW)
@@ -66,7 +66,7 @@ export async function buildTestApp(opts: { now?: string; channels?: Partial<Chan
   const mailer = capturingMailer()
   const channels: Channels = { email: mailChannel(mailer), ...opts.channels }
   const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'x'.repeat(40), DATA_DIR: '/tmp/hubben-test-unused', BASE_URL: 'http://hubben.test', ...opts.env })
-  const app = await buildApp({ config, db: handle.db, clock, mailer, channels }, { logger: opts.logger, devMail: opts.devMail })
+  const app = await buildApp({ config, db: handle.db, clock, mailer, channels }, { logger: opts.logger, devMail: opts.devMail, onRoute: opts.onRoute })
   await app.ready()
   return {
     app, db: handle.db, clock, world, mailer, channels,
