@@ -6,6 +6,7 @@ import type { AppDeps } from './deps.js'
 import framePlugin from './web/frame.js'
 import { installErrorHandlers } from './web/errors.js'
 import { withRedaction } from './web/log-redact.js'
+import { trustProxyOption } from './web/proxy.js'
 import { installInputGuard } from './web/input-guard.js'
 import opsRoutes from './web/ops-routes.js'
 import authRoutes from './auth/routes.js'
@@ -40,7 +41,7 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions = {}): Promise<
   initI18n()
   const app = Fastify({
     logger: withRedaction(opts.logger),
-    trustProxy: process.env.TRUST_PROXY === 'true',
+    trustProxy: trustProxyOption(deps.config.trustProxy),
     bodyLimit: 1_000_000,
     // Ids in URLs are small integers: a long value is a probe, not a page.
     routerOptions: { maxParamLength: 200 },

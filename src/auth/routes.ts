@@ -5,6 +5,7 @@ import { formatters } from '../web/format.js'
 import { safeNext } from '../web/frame.js'
 import { isStaff } from '../people/service.js'
 import * as auth from './service.js'
+import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS, deviceFor, makeDeviceCookie } from './device-cookie.js'
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '')
 
@@ -35,7 +36,8 @@ export default async function authRoutes(app: FastifyInstance) {
     const username = str(body.username)
     const password = typeof (req.body as Record<string, unknown>)?.password === 'string' ? (req.body as Record<string, string>).password! : ''
     const next = safeNext(body.next, config.baseUrl) ?? ''
-    const result = await auth.login(db, clock, { username, password, ip: req.ip })
+    const device = deviceFor(config.sessionSecret, req.cookies[DEVICE_COOKIE], auth.normalizeUsername(username))
+    const result = await auth.login(db, clock, { username, password, ip: req.ip, device })
     if (!result.ok) {
       reply.code(result.reason === 'throttled' ? 429 : 422)
       return reply.page('auth/login', {
@@ -50,6 +52,11 @@ export default async function authRoutes(app: FastifyInstance) {
     req.session.personId = result.personId
     req.session.seenAt = clock.now().getTime()
     if (lang) req.session.lang = lang
+    if (!device) {
+      reply.setCookie(DEVICE_COOKIE, makeDeviceCookie(config.sessionSecret, auth.normalizeUsername(username)), {
+        path: '/login', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: DEVICE_COOKIE_DAYS * 86_400,
+      })
+    }
     return reply.redirect(next || '/', 303)
   })
 
