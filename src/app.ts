@@ -7,6 +7,7 @@ import framePlugin from './web/frame.js'
 import { installErrorHandlers } from './web/errors.js'
 import { withRedaction } from './web/log-redact.js'
 import { trustProxyOption } from './web/proxy.js'
+import { installRateLimits } from './web/rate-limits.js'
 import { installInputGuard } from './web/input-guard.js'
 import opsRoutes from './web/ops-routes.js'
 import authRoutes from './auth/routes.js'
@@ -83,6 +84,7 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions = {}): Promise<
   await app.register(framePlugin, deps)
   installErrorHandlers(app)
   installInputGuard(app)
+  await installRateLimits(app, { db: deps.db, clock: deps.clock, messagesPerHour: deps.config.messagesPerHour, skip: process.env.HUBBEN_BENCH === '1' && deps.config.env !== 'production' })
 
   app.frameCounters.set('notifications', unreadNotificationsSql)
 

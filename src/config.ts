@@ -23,6 +23,8 @@ export interface Config {
   logLevel: string
   /** Fastify's trustProxy: false, a hop count, or the proxies' addresses; never "trust everything". */
   trustProxy: false | number | string[]
+  /** Messages (new and replies) a person may send per hour. */
+  messagesPerHour: number
 }
 
 export class ConfigError extends Error {
@@ -161,5 +163,6 @@ export function loadConfig(env: Env = process.env): Config {
     secureCookies: env.SECURE_COOKIES ? env.SECURE_COOKIES === 'true' : nodeEnv === 'production' || baseUrl.startsWith('https://'),
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     trustProxy: trustProxy(env.TRUST_PROXY),
+    messagesPerHour: int(env, 'MESSAGES_PER_HOUR', 60, 1, 10_000),
   }
 }

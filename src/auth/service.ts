@@ -156,7 +156,11 @@ export type FormResult = { ok: true; personId: number } | { ok: false; errors: F
 export async function activate(db: Db, clock: Clock, token: string, input: { username: string; password: string; passwordConfirm: string }): Promise<FormResult> {
   const now = clock.now()
   const username = normalizeUsername(input.username)
-  const passwordHash = await hashPassword(input.password)
+  // The token first: a guessed or used link costs no password hashing.
+  const pre = await checkToken(db, token, 'activation', now)
+  if (pre.state !== 'valid') return { ok: false, token: pre.state }
+  const passwordOk = !validatePassword(input.password).password && input.password === input.passwordConfirm
+  const passwordHash = passwordOk ? await hashPassword(input.password) : ''
   try {
     return await db.transaction().execute(async (trx) => {
       const state = await checkToken(trx, token, 'activation', now)
