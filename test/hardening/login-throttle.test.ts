@@ -17,6 +17,9 @@ t.test('20 parallel guesses: at most N are evaluated', async (t) => {
   t.comment(`evaluated ${evaluated}, throttled ${throttled}`)
   t.ok(evaluated <= MAX_FAILURES_PER_ACCOUNT, `${evaluated} evaluated, at most ${MAX_FAILURES_PER_ACCOUNT}`)
   t.equal(evaluated + throttled, 20)
+  // On PostgreSQL the refused attempts' reservations may have made fewer than N evaluate:
+  // guess on until locked, then the right password is refused too.
+  for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT && (await c.post('/login', { username: 'per.holm', password: `more-${i}` })).statusCode === 422; i++);
   t.equal((await c.post('/login', { username: 'per.holm', password: 'hubbendemo' })).statusCode, 429, 'the right password is refused too while locked')
 })
 
