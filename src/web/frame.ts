@@ -21,10 +21,8 @@ declare module 'fastify' {
   }
 }
 
-/** Only our own paths may be redirect targets after login. */
-export function safeNext(next: unknown): string | null {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : null
-}
+/** Only our own paths may be redirect targets after login (src/web/redirect.ts). */
+export { safeNext } from './redirect.js'
 
 /**
  * The frame around every box, as named plugins in the order their hooks must run:
