@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { safeNext } from '../web/frame.js'
+import { safeNext } from '../web/redirect.js'
 import { requireLogin } from '../web/guards.js'
 import { bellPage, markAllRead, openNotification } from './bell.js'
 

@@ -21,9 +21,6 @@ declare module 'fastify' {
   }
 }
 
-/** Only our own paths may be redirect targets after login (src/web/redirect.ts). */
-export { safeNext } from './redirect.js'
-
 /**
  * The frame around every box, as named plugins in the order their hooks must run:
  * security headers (onRequest), the session and the actor, the language, then the CSRF
