@@ -5,9 +5,10 @@ import { FormBody } from '../web/schemas.js'
 import { EmailForm, LoginQuery, TokenParams } from './schemas.js'
 import { isLocale, translator } from '../web/i18n.js'
 import { formatters } from '../web/format.js'
-import { safeNext } from '../web/frame.js'
+import { safeNext } from '../web/redirect.js'
 import { isStaff } from '../people/service.js'
 import * as auth from './service.js'
+import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS, deviceFor, makeDeviceCookie } from './device-cookie.js'
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '')
 
@@ -30,8 +31,8 @@ export default async function authRoutes(fastify: FastifyInstance) {
       req.t = translator(q.lang)
       req.fmt = formatters(q.lang)
     }
-    if (req.actor) return reply.redirect(safeNext(q.next) ?? '/', 303)
-    return reply.page('auth/login', { next: safeNext(q.next) ?? '', loggedOut: q.out === '1', passwordReset: q.reset === '1' })
+    if (req.actor) return reply.redirect(safeNext(q.next, config.baseUrl) ?? '/', 303)
+    return reply.page('auth/login', { next: safeNext(q.next, config.baseUrl) ?? '', loggedOut: q.out === '1', passwordReset: q.reset === '1' })
   })
 
   app.post('/login', { schema: { body: FormBody } }, async (req, reply) => {
@@ -39,8 +40,9 @@ export default async function authRoutes(fastify: FastifyInstance) {
     const username = str(body.username)
     // Passwords are taken as typed, spaces and all.
     const password = str(req.body.password)
-    const next = safeNext(body.next) ?? ''
-    const result = await auth.login(db, clock, { username, password, ip: req.ip })
+    const next = safeNext(body.next, config.baseUrl) ?? ''
+    const device = deviceFor(config.sessionSecret, req.cookies[DEVICE_COOKIE], auth.normalizeUsername(username))
+    const result = await auth.login(db, clock, { username, password, ip: req.ip, device })
     if (!result.ok) {
       reply.code(result.reason === 'throttled' ? 429 : 422)
       return reply.page('auth/login', {
@@ -55,6 +57,11 @@ export default async function authRoutes(fastify: FastifyInstance) {
     req.session.personId = result.personId
     req.session.seenAt = clock.now().getTime()
     if (lang) req.session.lang = lang
+    if (!device) {
+      reply.setCookie(DEVICE_COOKIE, makeDeviceCookie(config.sessionSecret, auth.normalizeUsername(username)), {
+        path: '/login', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: DEVICE_COOKIE_DAYS * 86_400,
+      })
+    }
     return reply.redirect(next || '/', 303)
   })
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { safeNext } from '../web/frame.js'
+import { safeNext } from '../web/redirect.js'
 import { requireLogin } from '../web/guards.js'
 import { FormBody, Hint, Id, Page } from '../web/schemas.js'
 import { bellPage, markAllRead, openNotification } from './bell.js'

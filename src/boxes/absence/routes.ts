@@ -4,9 +4,8 @@ import { Type } from '@sinclair/typebox'
 import { childBox } from '../../web/guards.js'
 import { ChildParams, FormBody, Hint, Id, IsoDate, Page } from '../../web/schemas.js'
 import { devSmsDir, listDevSms } from '../../notify/sms.js'
-import {
-  Forbidden, absenceHistory, registrationDetails, reportAbsence, reportDetails, reportForm,
-} from './service.js'
+import { Forbidden } from './rules.js'
+import { absenceHistory, registrationDetails, reportAbsence, reportDetails, reportForm } from './guardian.js'
 
 function forbidden(reply: FastifyReply) {
   return reply.code(403).page('errors/error', { status: 403, titleKey: 'errors.403.title', bodyKey: 'absence:errors.onlyGuardians' })

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { requireStaff } from '../../web/guards.js'
 import { FormBody, Hint, Id, IsoDate } from '../../web/schemas.js'
-import { attendanceForm, registerAttendance, staffDay } from './service.js'
+import { attendanceForm, registerAttendance, staffDay } from './staff.js'
 
 /** The staff side of absence: the day's reports for a group and a lesson's attendance register. */
 export default async function absenceStaffRoutes(fastify: FastifyInstance) {

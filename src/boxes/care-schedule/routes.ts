@@ -5,10 +5,8 @@ import { addDaysIso, isIsoDate, isoWeekOf, isoWeekday, mondayOf, type IsoDate } 
 import { parseForm, type FieldErrors } from '../../web/forms.js'
 import { ChildParams, FormBody } from '../../web/schemas.js'
 import type { Child } from '../../people/service.js'
-import {
-  CareError, WEEKDAYS, careScheduleDay, careScheduleWeek, careWeekForm, dayField, isWeekday,
-  parseWeekParam, saveCareDay, saveCareWeek, todayOf, weekParam,
-} from './service.js'
+import { CareError, WEEKDAYS, dayField, isWeekday, parseWeekParam, todayOf, weekParam } from './rules.js'
+import { careScheduleDay, careScheduleWeek, careWeekForm, saveCareDay, saveCareWeek } from './guardian.js'
 import { DayBody, DayParams, WeekBody, WeekFormQuery, WeekParams, WeekQuery, formText, weekInput } from './schemas.js'
 
 const base = (child: Child) => `/children/${child.id}/care-schedule`

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import type { FormValues } from '../../web/forms.js'
 import { ChildParams, Hint, Id, IsoDate, IsoWeek } from '../../web/schemas.js'
-import { WEEKDAYS, type WeekInput } from './service.js'
+import { WEEKDAYS, type WeekInput } from './rules.js'
 
 // Shapes of the box's forms (read with parseForm, src/web/forms.ts). Every field is optional
 // text with a length cap: what a browser (or a crafted request) sends is checked here for

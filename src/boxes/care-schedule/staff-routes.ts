@@ -4,10 +4,8 @@ import { requireStaff } from '../../web/guards.js'
 import { addDaysIso, isIsoDate, isoWeekday, mondayOf, type IsoDate } from '../../clock.js'
 import { parseForm, type FieldErrors } from '../../web/forms.js'
 import { FormBody } from '../../web/schemas.js'
-import {
-  COMMENT_MAX, CareError, parseDate, parseWeekParam, saveStaffComment, staffCareGroups, staffChildDay, staffGroupDay,
-  staffGroupWeek, todayOf, weekParam,
-} from './service.js'
+import { COMMENT_MAX, CareError, parseDate, parseWeekParam, todayOf, weekParam } from './rules.js'
+import { saveStaffComment, staffCareGroups, staffChildDay, staffGroupDay, staffGroupWeek } from './staff.js'
 import {
   GroupDayQuery, GroupParams, GroupWeekQuery, StaffChildDayParams, StaffChildDayQuery, StaffCommentBody, formText,
 } from './schemas.js'
