@@ -46,10 +46,13 @@ t.test('query parameters: odd hints fall back, odd weeks and dates are 404', asy
     t.equal((await anna.get(`/notifications?${q}`)).statusCode, 200, `notifications ?${q}`)
   }
   t.equal((await anna.get(`${elsa}/absences/new?date=nonsense`)).statusCode, 200, 'an odd date shows today')
-  for (const q of ['week=49', 'week=2026-W49&week=2026-W50', 'week=2026-w49']) {
+  for (const q of ['week=49', 'week=2026-w49']) {
     t.equal((await anna.get(`${elsa}/care-schedule?${q}`)).statusCode, 404, `care ?${q}`)
     t.equal((await anna.get(`${elsa}/timetable?${q}`)).statusCode, 404, `timetable ?${q}`)
   }
+  // A single-value parameter given twice is a crafted URL: the input guard answers 400 first.
+  t.equal((await anna.get(`${elsa}/care-schedule?week=2026-W49&week=2026-W50`)).statusCode, 400, 'care: week twice')
+  t.equal((await anna.get(`${elsa}/timetable?week=2026-W49&week=2026-W50`)).statusCode, 400, 'timetable: week twice')
   t.equal((await anna.get(`${elsa}/care-schedule?week=`)).statusCode, 200, 'an empty week is the current one')
   t.equal((await anna.get(`${elsa}/timetable?week=`)).statusCode, 200)
   t.equal((await anna.get(`${elsa}/care-schedule/weeks/2026-W50?from=soon`)).statusCode, 404)
