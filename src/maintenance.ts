@@ -3,16 +3,18 @@ import type { Clock } from './clock.js'
 import type { Config } from './config.js'
 import { purgeExpiredSessions } from './web/session-store.js'
 import { purgeLoginFailures } from './auth/service.js'
-import { sendTalkReminders } from './boxes/talks/service.js'
+import { purgeRateLimits } from './web/rate-limits.js'
+import { FEATURES } from './boxes/index.js'
 
-/** Periodic housekeeping: expired sessions, old login failures, and the day-before reminders of talks. */
+/** Periodic housekeeping: expired sessions, old login failures and rate limits, and each box's own (its manifest's `housekeeping`). */
 export function startMaintenance(db: Db, clock: Clock, _config: Config) {
   const run = async () => {
     try {
       await purgeExpiredSessions(db, clock.now())
       await purgeLoginFailures(db, clock.now())
-      // Idempotent (each booking is claimed once); the dispatcher's own interval delivers the pushes.
-      await sendTalkReminders(db, clock)
+      await purgeRateLimits(db, clock.now())
+      // Each box's own upkeep (talks: the day-before reminders); idempotent, so two instances may both run it.
+      for (const f of FEATURES) if (f.housekeeping) await f.housekeeping(db, clock)
     } catch {
       // The next round tries again; a database outage is reported by /readyz.
     }

@@ -9,7 +9,7 @@ t.test('reads that run side by side go to the database as one statement, with th
   t.teardown(() => handle.close())
   const { db } = handle
   const store = { count: 0 }
-  const [a, b, c] = await queryCounter.run(store, () => together(db, [
+  const [a, b, c] = await queryCounter.run(store, () => together<unknown>(db, [
     async (d) => (await d.selectNoFrom([sql<number>`${2}::integer * 21`.as('n')]).executeTakeFirstOrThrow()).n,
     async (d) => (await d.selectNoFrom([sql<Date>`${'2026-12-01T06:10:00Z'}::timestamptz`.as('at'), sql<string>`${'2026-12-01'}::date`.as('day')]).executeTakeFirstOrThrow()),
     async (d) => (await sql<{ x: string }>`select x from (values ('b'), ('a'), ('c')) v(x) order by x`.execute(d)).rows.map((r) => r.x),
@@ -28,7 +28,7 @@ t.test('a broken read fails alone; a read after another waits for the next round
   t.teardown(() => handle.close())
   const { db } = handle
   const store = { count: 0 }
-  const results = await queryCounter.run(store, () => together(db, [
+  const results = await queryCounter.run(store, () => together<unknown>(db, [
     async (d) => (await sql<{ n: number }>`select 1 as n`.execute(d)).rows[0]!.n,
     async (d) => (await sql`select * from no_such_table`.execute(d)).rows,
     async (d) => {

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { Kysely, PostgresDialect, type LogEvent, type Transaction } from 'kysely'
 import pg from 'pg'
 import type { Database } from './types.js'
+import { guardPool } from './pg-errors.js'
 
 export type Db = Kysely<Database>
 /** The database or a transaction on it: what a query function takes. */
@@ -34,11 +35,8 @@ export interface DbHandle {
 export async function openPostgres(url: string, max = 10): Promise<DbHandle> {
   const prepared = process.env.DATABASE_PREPARED_STATEMENTS !== 'off'
   const pool = new pg.Pool({ connectionString: url, max, options: sessionOptions(prepared) })
-  // An idle connection that the server closes (restart, failover) must not crash the process:
-  // the pool drops it and the next query opens a new one; /readyz reports the outage.
-  pool.on('error', (err) => {
-    if (process.env.NODE_ENV !== 'test') console.error(`PostgreSQL connection lost: ${(err as Error).message}`)
-  })
+  // A connection that the server closes (restart, failover) must not crash the process (pg-errors.ts).
+  guardPool(pool, (message) => { if (process.env.NODE_ENV !== 'test') console.error(message) })
   if (prepared) pool.on('connect', preparedStatements)
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log })
   return { db, engine: 'postgres', close: () => db.destroy() }
@@ -49,20 +47,19 @@ export async function openPostgres(url: string, max = 10): Promise<DbHandle> {
  * - With prepared statements, plans are generic: planned once per connection. PostgreSQL's
  *   default re-plans a statement for its parameters whenever the generic plan looks more
  *   expensive on paper, and the pages' larger statements (several lists as JSON in one)
- *   then spent 0.8 ms planning for 0.1 ms of execution, on every request (the inbox: 1.3 ms
- *   → 0.3 ms a statement). Every statement of a page looks up by ids through indexes, so a
- *   plan that does not know the values is as good. DATABASE_GENERIC_PLANS=off goes back.
+ *   then spend longer planning than executing, on every request. Every statement of a page
+ *   looks up by ids through indexes, so a plan that does not know the values is as good.
+ *   DATABASE_GENERIC_PLANS=off goes back.
  * - No JIT compilation: it pays off for long analytic queries, never for a page's lookups,
- *   and a misestimated plan once cost 268 ms compiling (README, Performance).
+ *   and a misestimated plan can spend far longer compiling than running (README, Performance).
  */
 function sessionOptions(prepared: boolean): string {
   const generic = prepared && process.env.DATABASE_GENERIC_PLANS !== 'off'
   return ['-c jit=off', ...(generic ? ['-c plan_cache_mode=force_generic_plan'] : [])].join(' ')
 }
 
-// Each SQL text gets a statement name, so every connection parses and plans it once.
-// Profiles of the benchmark showed PostgreSQL spending most of a statement's time in
-// parse and plan (a page's statements are small lookups), every time. Set
+// Each SQL text gets a statement name, so every connection parses and plans it once: a
+// page's statements are small lookups, for which parse and plan are most of the time. Set
 // DATABASE_PREPARED_STATEMENTS=off behind a pooler that cannot keep prepared statements
 // (PgBouncer in transaction mode before 1.21).
 // Not prepared: statements that are not plain DML, and an ON CONFLICT whose target has a

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { ColumnType, Generated } from 'kysely'
 import type { MessagesTables } from '../boxes/messages/tables.js'
 import type { PushTables } from '../notify/tables.js'
 import type { TimetableTables } from '../boxes/timetable/tables.js'
@@ -56,9 +56,6 @@ export interface PersonTable {
   external_id: string | null
   created_at: Generated<Timestamp>
 }
-export type Person = Selectable<PersonTable>
-export type NewPerson = Insertable<PersonTable>
-export type PersonUpdate = Updateable<PersonTable>
 
 export interface GuardianshipTable { guardian_id: number; child_id: number }
 export interface GroupMembershipTable { group_id: number; child_id: number }
@@ -110,6 +107,8 @@ export interface OutboxTable {
   sent_at: Timestamp | null
 }
 
+export interface RateLimitTable { key: string; count: number; reset_at: Timestamp }
+
 export interface CoreTables {
   units: UnitTable
   groups: GroupTable
@@ -121,6 +120,7 @@ export interface CoreTables {
   sessions: SessionTable
   account_tokens: AccountTokenTable
   login_failures: LoginFailureTable
+  rate_limits: RateLimitTable
   notifications: NotificationTable
   outbox: OutboxTable
 }

@@ -1,3 +1,4 @@
+import { fullName } from '../people/service.js'
 import type { Db } from '../db/index.js'
 import type { Actor } from '../people/service.js'
 
@@ -31,7 +32,7 @@ export async function bellPage(db: Db, actor: Actor, page = 1): Promise<{ groups
     const key = String(r.child_id ?? 'general')
     let g = groups.get(key)
     if (!g) {
-      g = { childId: r.child_id, childName: r.given_name ? `${r.given_name} ${r.family_name}` : null, items: [] }
+      g = { childId: r.child_id, childName: r.given_name ? fullName({ given_name: r.given_name, family_name: r.family_name ?? '' }) : null, items: [] }
       groups.set(key, g)
     }
     if (!r.read_at) unread++

@@ -1,6 +1,5 @@
 import t from 'tap'
 import { SMTPServer } from 'smtp-server'
-import type { AddressInfo } from 'node:net'
 import { buildTestApp, freshDatabase, loginAs } from '../../test/helpers/app.js'
 import { startSmtp } from '../../test/helpers/smtp.js'
 import { fixedClock } from '../clock.js'

@@ -1,5 +1,4 @@
 import { sql, type RawBuilder } from 'kysely'
-import type { Db } from '../db/index.js'
 import { enqueue } from './outbox.js'
 import type { Executor } from '../db/index.js'
 import type { PushPayload } from './push.js'
@@ -73,11 +72,3 @@ export function unreadNotificationsSql(personId: number | RawBuilder<number>) {
   return sql<number>`select count(*) from notifications where recipient_id = ${personId} and read_at is null`
 }
 
-export async function unreadNotificationCount(db: Db, personId: number): Promise<number> {
-  const row = await db.selectFrom('notifications')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('recipient_id', '=', personId)
-    .where('read_at', 'is', null)
-    .executeTakeFirstOrThrow()
-  return Number(row.n)
-}

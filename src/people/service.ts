@@ -132,8 +132,9 @@ export async function childrenOfActor(db: Db, actor: Actor): Promise<Child[]> {
   return rows.map(toChild)
 }
 
-export function fullName(p: { givenName: string; familyName: string }): string {
-  return `${p.givenName} ${p.familyName}`
+/** A person's name as every page shows it, from a view model or a row of `persons`. */
+export function fullName(p: { givenName: string; familyName: string } | { given_name: string; family_name: string }): string {
+  return 'givenName' in p ? `${p.givenName} ${p.familyName}` : `${p.given_name} ${p.family_name}`
 }
 
 export interface StaffPlace {

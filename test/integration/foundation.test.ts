@@ -196,7 +196,7 @@ t.test('htmx is served from the package with a long cache', async (t) => {
 })
 
 t.test('fragments only for plain htmx requests; boosted and history-restore get the page', async (t) => {
-  const { wantsFragment } = await import('../../src/web/frame.js')
+  const { wantsFragment } = await import('../../src/web/rendering.js')
   const req = (h: Record<string, string>) => ({ headers: h }) as never
   t.ok(wantsFragment(req({ 'hx-request': 'true' })))
   t.notOk(wantsFragment(req({})))

@@ -1,6 +1,5 @@
 import t from 'tap'
 import { gzipSync } from 'node:zlib'
-import { sql } from 'kysely'
 import { buildTestApp, loginAs, type Client } from '../helpers/app.js'
 import { FEATURES } from '../../src/boxes/index.js'
 import type { BudgetContext, PageBudget } from '../../src/web/measure.js'

@@ -3,7 +3,7 @@ import { seesHub, type BoxManifest } from '../../web/box.js'
 import { benchGet, type BudgetContext } from '../../web/measure.js'
 import routes from './routes.js'
 import staffRoutes from './staff-routes.js'
-import { absenceSummary } from './service.js'
+import { absenceSummary } from './guardian.js'
 import { seedAbsenceDemo } from './demo.js'
 import { seedAbsence } from './district.js'
 

@@ -3,7 +3,7 @@ import type { Database } from '../../db/types.js'
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres'
 import type { Executor } from '../../db/index.js'
 import { compiledOnce, compiledPerShape } from '../../db/compiled.js'
-import { occurrences } from '../timetable/queries.js'
+import { occurrences } from '../../people/lessons.js'
 import type { IsoDate } from '../../clock.js'
 import type { AbsenceReason, AttendanceStatus } from './tables.js'
 
@@ -192,10 +192,6 @@ export function absenceQueries(db: Executor) {
         .returning('lesson_id')
         .execute()
       return rows.map((r) => r.lesson_id)
-    },
-
-    async deleteReport(reportId: number): Promise<void> {
-      await db.deleteFrom('absence_reports').where('id', '=', reportId).execute()
     },
 
     /** The date of the newest entry of the child's history (the start page tile), a query. */

@@ -4,7 +4,8 @@ import { buildTestApp, loginAs } from '../../../test/helpers/app.js'
 import { queryCounter } from '../../db/index.js'
 import { addDaysIso } from '../../clock.js'
 import { childForActor, loadActor } from '../../people/service.js'
-import { isWeekday, saveCareWeek, type WeekInput } from './service.js'
+import { isWeekday, type WeekInput } from './rules.js'
+import { saveCareWeek } from './guardian.js'
 
 // Query budgets: the number of SQL statements per page does not grow with the data,
 // and a year of repeated weeks is saved with a constant, small number of statements.

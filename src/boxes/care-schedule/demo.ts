@@ -2,7 +2,7 @@ import type { Db } from '../../db/index.js'
 import type { Clock } from '../../clock.js'
 import type { DemoWorld } from '../../demo/seed.js'
 import { addDaysIso, mondayOf } from '../../clock.js'
-import { weekDates } from './service.js'
+import { weekDates } from './rules.js'
 
 /**
  * Elsa (fritids) and Olle (preschool) have times for this week and the next four; one

@@ -3,7 +3,7 @@ import { isGuardian, type BoxManifest } from '../../web/box.js'
 import { benchGet } from '../../web/measure.js'
 import routes from './routes.js'
 import staffRoutes from './staff-routes.js'
-import { careSummary } from './service.js'
+import { careSummary } from './guardian.js'
 import { seedCareScheduleDemo } from './demo.js'
 import { seedCareSchedule } from './district.js'
 

@@ -228,10 +228,6 @@ export async function insertMessage(db: Executor, row: { conversationId: number;
   return inserted?.id ?? null
 }
 
-export async function messageByKey(db: Executor, authorId: number, key: string) {
-  return (await db.selectFrom('messages').select(['id', 'conversation_id']).where('author_id', '=', authorId).where('idempotency_key', '=', key).executeTakeFirst()) ?? null
-}
-
 /** A reply: everyone else's counter goes up by one, the writer's is read. */
 export async function bumpAfterReply(db: Executor, conversationId: number, authorId: number, now: Date) {
   await db.updateTable('conversations').set({ last_message_at: now }).where('id', '=', conversationId).execute()

@@ -82,7 +82,7 @@ export async function inbox(db: Db, actor: Actor, child: Child | null, page = 1)
   }))
   const elsewhere = unread
     .filter((u) => u.child_id !== child?.id)
-    .map((u) => ({ childId: u.child_id, name: `${u.given_name} ${u.family_name}`, unread: Number(u.n), href: `/children/${u.child_id}/messages` }))
+    .map((u) => ({ childId: u.child_id, name: fullName(u), unread: Number(u.n), href: `/children/${u.child_id}/messages` }))
   return { items, page, hasNext: rows.length > q.INBOX_PAGE_SIZE, elsewhere }
 }
 
@@ -109,10 +109,10 @@ export async function openConversation(
     title: head.title,
     childId: head.child_id,
     childName: `${head.child_given} ${head.child_family}`,
-    participants: participants.map((p) => ({ name: `${p.given_name} ${p.family_name}`, side: p.side, me: p.person_id === actor.id })),
+    participants: participants.map((p) => ({ name: fullName(p), side: p.side, me: p.person_id === actor.id })),
     messages: messages.map((m) => ({
       id: m.id,
-      author: `${m.given_name} ${m.family_name}`,
+      author: fullName(m),
       mine: m.author_id === actor.id,
       staff: m.role === 'staff' || m.role === 'admin',
       // Read through JSON (with the header) the time is a string.
@@ -130,7 +130,7 @@ export async function recipientOptions(db: Db, child: Child): Promise<StaffOptio
   const rows = await q.staffForChild(db, child)
   const options = rows.map((r) => ({
     id: r.id,
-    name: `${r.given_name} ${r.family_name}`,
+    name: fullName(r),
     duties: (r.duties ?? '').split('|').filter(Boolean).map((d) => {
       const i = d.indexOf(':')
       return { duty: d.slice(0, i), group: d.slice(i + 1) }
@@ -204,7 +204,7 @@ export async function replyToConversation(
 export async function staffTargets(db: Db, actor: Actor, preselectChild?: Child | null) {
   if (!isStaff(actor)) throw new NotAllowed()
   const [groups, children] = await Promise.all([q.writableGroups(db, actor), q.childrenOfStaffGroups(db, actor)])
-  const childOptions = children.map((c) => ({ value: `child:${c.id}`, name: `${c.given_name} ${c.family_name}` }))
+  const childOptions = children.map((c) => ({ value: `child:${c.id}`, name: fullName(c) }))
   if (preselectChild && !childOptions.some((c) => c.value === `child:${preselectChild.id}`)) {
     childOptions.unshift({ value: `child:${preselectChild.id}`, name: fullName(preselectChild) })
   }

@@ -3,7 +3,7 @@ import { isGuardian, type BoxManifest } from '../../web/box.js'
 import { benchGet, type BudgetContext } from '../../web/measure.js'
 import routes from './routes.js'
 import staffRoutes from './staff-routes.js'
-import { talksSummary } from './service.js'
+import { sendTalkReminders, talksSummary } from './service.js'
 import { seedTalksDemo } from './demo.js'
 import { seedTalks } from './district.js'
 
@@ -50,6 +50,8 @@ export const talks: BoxManifest = {
   routes,
   staffRoutes,
   staffLinks: [{ key: 'talks', title: 'talks:staff.link', href: '/staff/talks' }],
+  // The day-before reminders: each booking is claimed once, so every instance may run it.
+  housekeeping: sendTalkReminders,
   demo: seedTalksDemo,
   district: { seed: seedTalks, tables: ['talk_rounds', 'talk_slots', 'talk_bookings'] },
   bench: [

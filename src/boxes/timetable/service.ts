@@ -3,8 +3,9 @@ import ical, { ICalEventStatus } from 'ical-generator'
 import type { Db } from '../../db/index.js'
 import type { Executor } from '../../db/index.js'
 import { addDaysIso, isIsoDate, isoWeekKey, isoWeekOf, mondayOf, parseIsoWeekKey, stockholmInstant, type Clock, type IsoDate } from '../../clock.js'
-import { childrenOfActor, loadActor, childForActor, type Actor, type Child } from '../../people/service.js'
-import { occurrences, timetableQueries, type OccurrenceRow } from './queries.js'
+import { childrenOfActor, loadActor, childForActor, type Actor, type Child, fullName } from '../../people/service.js'
+import { timetableQueries } from './queries.js'
+import { occurrences, type OccurrenceRow } from '../../people/lessons.js'
 import type { BoxContext, BoxSummary } from '../../web/box.js'
 
 /** A lesson as the pages show it. */
@@ -152,7 +153,7 @@ export async function feedSettings(db: Db, actor: Actor, baseUrl: string): Promi
     hasToken: token !== null,
     children: children.filter(hasTimetable).map((c) => ({
       id: c.id,
-      name: `${c.givenName} ${c.familyName}`,
+      name: fullName(c),
       url: token ? feedUrl(baseUrl, token, c.id) : null,
     })),
   }

@@ -1,0 +1,70 @@
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import fastifyCookie from '@fastify/cookie'
+import fastifySession from '@fastify/session'
+import type { AppDeps } from '../deps.js'
+import { loadActor, type Actor, type Child } from '../people/service.js'
+import { kyselySessionStore, takeLoadedPerson } from './session-store.js'
+import type { Locale } from './i18n.js'
+import type { Flash } from './flash.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null
+    child: Child | null
+    /** The bar's counts, read with the session; null when not read or stale (see staleBarCounts). */
+    barCounts: Record<string, number> | null
+  }
+}
+
+declare module '@fastify/session' {
+  interface FastifySessionObject {
+    personId?: number
+    lang?: Locale
+    flash?: Flash
+    currentChildId?: number
+    seenAt?: number
+    /** Strong authentication (BankID) valid until this epoch ms. */
+    stepUpUntil?: number
+  }
+}
+
+async function sessionPlugin(app: FastifyInstance, deps: AppDeps) {
+  const { config, db, clock } = deps
+  await app.register(fastifyCookie)
+  await app.register(fastifySession, {
+    secret: config.sessionSecret,
+    cookieName: 'hubben',
+    store: kyselySessionStore(db, clock, config.sessionIdleMinutes, () => app.frameCounters.entries()),
+    saveUninitialized: false,
+    // Idle expiry is moved forward by the hook below at most every few minutes.
+    rolling: false,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, path: '/' },
+  })
+
+  app.decorateRequest('actor', null)
+  app.decorateRequest('child', null)
+  app.decorateRequest('barCounts', null)
+
+  // Who is asking. One query for a logged-in person, none otherwise.
+  app.addHook('preHandler', async (req) => {
+    const personId = req.session?.personId
+    if (personId) {
+      const loaded = takeLoadedPerson(req.session.sessionId, personId)
+      req.actor = loaded !== undefined ? loaded.actor : await loadActor(db, personId)
+      req.barCounts = loaded?.counts ?? null
+      if (!req.actor) {
+        await req.session.destroy()
+      } else {
+        const nowMs = clock.now().getTime()
+        if (!req.session.seenAt || nowMs - req.session.seenAt > 5 * 60_000) req.session.seenAt = nowMs
+      }
+    }
+  })
+}
+
+/**
+ * The cookie, the session (stored in PostgreSQL) and req.actor, loaded in the first
+ * preHandler: the language and CSRF hooks after it depend on it.
+ */
+export default fp(sessionPlugin, { name: 'hubben-session', decorators: { fastify: ['frameCounters'] } })
