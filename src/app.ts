@@ -19,11 +19,14 @@ import startRoutes from './start/routes.js'
 import { initI18n } from './web/i18n.js'
 import { queryCounter } from './db/index.js'
 import { BOXES, FEATURES } from './boxes/index.js'
+import { directoryStore, type FileStore } from './storage/index.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** Asks the outbox dispatcher to run now (after a commit that queued something). */
     outboxKick(): void
+    /** Uploaded files (src/storage/). */
+    storage: FileStore
   }
 }
 
@@ -46,6 +49,7 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions = {}): Promise<
     routerOptions: { maxParamLength: 200 },
   })
   app.decorate('outboxKick', opts.kick ?? (() => {}))
+  app.decorate('storage', deps.storage ?? directoryStore(deps.config.uploads.dir))
   // Every route's params, query and body are declared with TypeBox (src/web/schemas.ts).
   declaredInput(app)
   if (opts.onRoute) app.addHook('onRoute', opts.onRoute)

@@ -25,6 +25,8 @@ export interface Config {
   trustProxy: false | number | string[]
   /** Messages (new and replies) a person may send per hour. */
   messagesPerHour: number
+  /** Uploaded files (information, blog): the largest accepted, and where they are kept. */
+  uploads: { maxBytes: number; dir: string }
 }
 
 export class ConfigError extends Error {
@@ -164,5 +166,6 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     trustProxy: trustProxy(env.TRUST_PROXY),
     messagesPerHour: int(env, 'MESSAGES_PER_HOUR', 60, 1, 10_000),
+    uploads: { maxBytes: int(env, 'MAX_UPLOAD_MB', 20, 1, 1024) * 1024 * 1024, dir: path.resolve(env.STORAGE_DIR || path.join(dataDir, 'files')) },
   }
 }

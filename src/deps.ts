@@ -3,6 +3,7 @@ import type { Clock } from './clock.js'
 import type { Db } from './db/index.js'
 import type { Mailer } from './notify/mailer.js'
 import type { Channels } from './notify/outbox.js'
+import type { FileStore } from './storage/index.js'
 
 /** Everything the app needs from outside; tests swap any of it. */
 export interface AppDeps {
@@ -12,4 +13,6 @@ export interface AppDeps {
   mailer: Mailer
   /** Delivery channels the outbox dispatcher uses; email is always present. */
   channels: Channels
+  /** Uploaded files; default: a directory store at config.uploads.dir. */
+  storage?: FileStore
 }

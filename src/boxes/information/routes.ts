@@ -1,0 +1,77 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { childBox, requireLogin } from '../../web/guards.js'
+import { ChildParams, Id } from '../../web/schemas.js'
+import type { FileStore } from '../../storage/index.js'
+import { storeDemoFiles } from './demo-files.js'
+import { FileParams, NewsParams, PageQuery } from './schemas.js'
+import { fileForDownload, filesLinkFor, filesOf, linksOf, newsImage, newsItem, newsLinkFor, newsPage } from './service.js'
+
+const pageOf = (raw: string | undefined) => Math.max(1, Math.min(Number(raw ?? 1) || 1, 10_000))
+
+/** Sends stored bytes: the right type, never sniffed by the browser, never cached by others. */
+export async function sendStored(reply: FastifyReply, store: FileStore, key: string, type: string, disposition: string) {
+  const found = await store.get(key)
+  if (!found) return reply.callNotFound()
+  return reply
+    .header('Content-Type', type)
+    .header('Content-Length', String(found.size))
+    .header('X-Content-Type-Options', 'nosniff')
+    .header('Cache-Control', 'private, max-age=3600')
+    .header('Content-Disposition', disposition)
+    .header('Content-Security-Policy', "default-src 'none'; sandbox")
+    .send(found.stream)
+}
+
+/** An attachment's header, with the name in both the old and the RFC 6266 form. */
+export const attachment = (name: string) =>
+  `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`
+
+/** Information for guardians and pupils: the tabs news, files and links, a news item, an image, a download. */
+export default async function informationRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  const { db, config } = app.deps
+  // The demo world's files are made in code; outside production they are put in the store.
+  if (config.env !== 'production') await storeDemoFiles(app.storage)
+  const guard = { preHandler: childBox('information') }
+  const tab = (req: FastifyRequest, reply: FastifyReply, name: 'news' | 'files' | 'links', data: Record<string, unknown>) =>
+    reply.pageOrFragment('information/index', 'information/_panel', { tab: name, base: `/children/${req.child!.id}/information`, ...data })
+
+  app.get('/children/:childId/information', { ...guard, schema: { params: ChildParams, querystring: PageQuery } }, async (req, reply) =>
+    tab(req, reply, 'news', { news: await newsPage(db, req.child!, pageOf(req.query.page)) }))
+
+  app.get('/children/:childId/information/files', { ...guard, schema: { params: ChildParams } }, async (req, reply) =>
+    tab(req, reply, 'files', { files: await filesOf(db, req.child!) }))
+
+  app.get('/children/:childId/information/links', { ...guard, schema: { params: ChildParams } }, async (req, reply) =>
+    tab(req, reply, 'links', { links: await linksOf(db, req.child!) }))
+
+  app.get('/children/:childId/information/news/:newsId', { ...guard, schema: { params: NewsParams } }, async (req, reply) => {
+    const item = await newsItem(db, req.child!, Number(req.params.newsId))
+    if (!item) return reply.callNotFound()
+    return reply.page('information/news', { item })
+  })
+
+  app.get('/children/:childId/information/news/:newsId/image', { ...guard, schema: { params: NewsParams } }, async (req, reply) => {
+    const image = await newsImage(db, req.child!, Number(req.params.newsId))
+    if (!image) return reply.callNotFound()
+    return sendStored(reply, app.storage, image.key, image.type, 'inline')
+  })
+
+  app.get('/children/:childId/information/files/:fileId', { ...guard, schema: { params: FileParams } }, async (req, reply) => {
+    const file = await fileForDownload(db, req.child!, Number(req.params.fileId))
+    if (!file) return reply.callNotFound()
+    return sendStored(reply, app.storage, file.storage_key, file.content_type, attachment(file.filename))
+  })
+
+  // Where the bell's notifications lead (they name no child: one notice per person).
+  app.get('/information/news/:newsId', { preHandler: requireLogin, schema: { params: Type.Object({ newsId: Id }) } }, async (req, reply) => {
+    const link = await newsLinkFor(db, req.actor!, Number(req.params.newsId))
+    return link ? reply.redirect(link, 303) : reply.callNotFound()
+  })
+  app.get('/information/units/:unitId/files', { preHandler: requireLogin, schema: { params: Type.Object({ unitId: Id }) } }, async (req, reply) => {
+    const link = await filesLinkFor(db, req.actor!, Number(req.params.unitId))
+    return link ? reply.redirect(link, 303) : reply.callNotFound()
+  })
+}
