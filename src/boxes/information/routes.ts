@@ -3,30 +3,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { childBox, requireLogin } from '../../web/guards.js'
 import { ChildParams, Id } from '../../web/schemas.js'
-import type { FileStore } from '../../storage/index.js'
+import { attachment, sendStored } from '../../web/uploads.js'
 import { storeDemoFiles } from './demo-files.js'
 import { FileParams, NewsParams, PageQuery } from './schemas.js'
 import { fileForDownload, filesLinkFor, filesOf, linksOf, newsImage, newsItem, newsLinkFor, newsPage } from './service.js'
 
 const pageOf = (raw: string | undefined) => Math.max(1, Math.min(Number(raw ?? 1) || 1, 10_000))
-
-/** Sends stored bytes: the right type, never sniffed by the browser, never cached by others. */
-export async function sendStored(reply: FastifyReply, store: FileStore, key: string, type: string, disposition: string) {
-  const found = await store.get(key)
-  if (!found) return reply.callNotFound()
-  return reply
-    .header('Content-Type', type)
-    .header('Content-Length', String(found.size))
-    .header('X-Content-Type-Options', 'nosniff')
-    .header('Cache-Control', 'private, max-age=3600')
-    .header('Content-Disposition', disposition)
-    .header('Content-Security-Policy', "default-src 'none'; sandbox")
-    .send(found.stream)
-}
-
-/** An attachment's header, with the name in both the old and the RFC 6266 form. */
-export const attachment = (name: string) =>
-  `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`
 
 /** Information for guardians and pupils: the tabs news, files and links, a news item, an image, a download. */
 export default async function informationRoutes(fastify: FastifyInstance) {

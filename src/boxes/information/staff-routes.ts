@@ -4,14 +4,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { requireStaff } from '../../web/guards.js'
 import { parseForm, type FieldErrors, type FormValues } from '../../web/forms.js'
 import { FormBody } from '../../web/schemas.js'
-import { discardUpload, enableUploads, readUpload, uploadProblem, uploaded, type UploadedFile, type UploadProblem } from '../../web/uploads.js'
+import { attachment, discardUpload, enableUploads, sendStored, readUpload, uploadProblem, uploaded, type UploadedFile, type UploadProblem } from '../../web/uploads.js'
 import { staffPlaces, type StaffPlace } from '../../people/service.js'
 import { ALT_MAX, BODY_MAX, FileForm, LinkForm, NewsForm, StaffFileParams, StaffLinkParams, StaffNewsParams, TITLE_MAX } from './schemas.js'
 import {
   mayAct, newsRules, publishFile, publishNews, removeFile, removeLink, saveLink, staffFile, staffLink, staffNews, staffOverview,
   targetFrom, targetsOf, unpublishNews, updateNews,
 } from './service.js'
-import { attachment, sendStored } from './routes.js'
 
 const validKey = (raw: unknown) => (typeof raw === 'string' && /^[A-Za-z0-9-]{8,64}$/.test(raw) ? raw : null)
 const text = (v: FormValues, k: string) => { const x = v[k]; return typeof x === 'string' ? x : '' }
