@@ -24,7 +24,7 @@ test.describe('information', () => {
     await page.getByLabel('Beskrivning av bilden').fill('Simhallen')
     await page.getByRole('button', { name: 'Publicera' }).click()
     await expect(page.getByRole('status')).toContainText('Nyheten är publicerad')
-    await expect(page.getByText(title)).toBeVisible()
+    await expect(page.getByText(title, { exact: true })).toBeVisible()
     await logout(page)
 
     await login(page, 'anna.lind')
