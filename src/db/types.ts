@@ -5,6 +5,7 @@ import type { TimetableTables } from '../boxes/timetable/tables.js'
 import type { AbsenceTables } from '../boxes/absence/tables.js'
 import type { CareScheduleTables } from '../boxes/care-schedule/tables.js'
 import type { TalksTables } from '../boxes/talks/tables.js'
+import type { CalendarTables } from '../boxes/calendar/tables.js'
 
 /** A timestamptz: read as Date, written as Date or ISO string. */
 export type Timestamp = ColumnType<Date, Date | string, Date | string>
@@ -129,4 +130,4 @@ export interface CoreTables {
  * The whole schema. Each box declares its own tables in `src/boxes/<box>/tables.ts`
  * and adds its interface to this list.
  */
-export interface Database extends CoreTables, MessagesTables, PushTables, CareScheduleTables, TimetableTables, AbsenceTables, TalksTables {}
+export interface Database extends CoreTables, MessagesTables, PushTables, CareScheduleTables, TimetableTables, AbsenceTables, TalksTables, CalendarTables {}
