@@ -6,6 +6,7 @@ import type { AbsenceTables } from '../boxes/absence/tables.js'
 import type { CareScheduleTables } from '../boxes/care-schedule/tables.js'
 import type { TalksTables } from '../boxes/talks/tables.js'
 import type { CalendarTables } from '../boxes/calendar/tables.js'
+import type { PlansTables } from '../boxes/plans/tables.js'
 
 /** A timestamptz: read as Date, written as Date or ISO string. */
 export type Timestamp = ColumnType<Date, Date | string, Date | string>
@@ -130,4 +131,4 @@ export interface CoreTables {
  * The whole schema. Each box declares its own tables in `src/boxes/<box>/tables.ts`
  * and adds its interface to this list.
  */
-export interface Database extends CoreTables, MessagesTables, PushTables, CareScheduleTables, TimetableTables, AbsenceTables, TalksTables, CalendarTables {}
+export interface Database extends CoreTables, MessagesTables, PushTables, CareScheduleTables, TimetableTables, AbsenceTables, TalksTables, CalendarTables, PlansTables {}
