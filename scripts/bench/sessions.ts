@@ -73,7 +73,8 @@ export async function benchSessions(n: number): Promise<BenchSession[]> {
   const { rows } = await db.query(`
     select p.username, c.id as child_id, u.kind, (u.kind = 'preschool' or (u.has_fritids and c.in_fritids)) as in_care,
       (select cp.conversation_id from conversation_participants cp join conversations cv on cv.id = cp.conversation_id
-        where cp.person_id = p.id and cv.child_id = c.id order by cv.last_message_at desc limit 1) as conversation_id
+        where cp.person_id = p.id and cv.child_id = c.id order by cv.last_message_at desc limit 1) as conversation_id,
+      (select count(*) from guardianships where guardian_id = p.id) > 1 as siblings
     from persons p
     join lateral (select min(child_id) as child_id from guardianships where guardian_id = p.id) g on true
     join persons c on c.id = g.child_id join units u on u.id = c.unit_id
@@ -86,7 +87,7 @@ export async function benchSessions(n: number): Promise<BenchSession[]> {
     await b.get(`/children/${r.child_id}`)
     return {
       username: r.username, cookie: b.cookie, csrf: b.csrf, childId: r.child_id, unitKind: r.kind, inCare: r.in_care,
-      conversationId: r.conversation_id, today: TODAY,
+      conversationId: r.conversation_id, today: TODAY, siblings: r.siblings,
     } satisfies BenchSession
   })
   log(`Logged in ${sessions.length} guardians of ${new Set(sessions.map((s) => s.username.slice(0, 6))).size} families in ${((performance.now() - started) / 1000).toFixed(1)} s.`)

@@ -21,6 +21,8 @@ export interface BenchSession {
   conversationId: number | null
   /** Today in Stockholm at the frozen clock. */
   today: string
+  /** A guardian of more than one child (the family page applies). */
+  siblings?: boolean
 }
 
 export interface BenchRequest {

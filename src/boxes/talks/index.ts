@@ -6,6 +6,7 @@ import staffRoutes from './staff-routes.js'
 import { sendTalkReminders, talksSummary } from './service.js'
 import { seedTalksDemo } from './demo.js'
 import { seedTalks } from './district.js'
+import { talksTodo } from './family.js'
 
 /** karin.berg's demo round for 4B (the one Sam's family booked in). */
 const karinRound = async ({ db, world }: BudgetContext) =>
@@ -47,6 +48,7 @@ export const talks: BoxManifest = {
     return Boolean(row.available)
   },
   summary: talksSummary,
+  todo: talksTodo,
   routes,
   staffRoutes,
   staffLinks: [{ key: 'talks', title: 'talks:staff.link', href: '/staff/talks' }],
