@@ -17,6 +17,7 @@ import settingsRoutes from './boxes/settings/routes.js'
 import staffRoutes from './staff/routes.js'
 import startRoutes from './start/routes.js'
 import familyRoutes from './family/routes.js'
+import accessibilityRoutes from './accessibility/routes.js'
 import { initI18n } from './web/i18n.js'
 import { queryCounter } from './db/index.js'
 import { BOXES, FEATURES } from './boxes/index.js'
@@ -101,6 +102,7 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions = {}): Promise<
   }
   await app.register(startRoutes, { boxes: BOXES })
   await app.register(familyRoutes, { boxes: BOXES })
+  await app.register(accessibilityRoutes)
 
   // The benchmark's baseline (npm run bench): a bare route on the same server setup, one
   // trivial SQL statement and a tiny template. Exists only with HUBBEN_BENCH=1 outside production.
