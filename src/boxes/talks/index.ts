@@ -3,7 +3,7 @@ import { isGuardian, type BoxManifest } from '../../web/box.js'
 import { benchGet, type BudgetContext } from '../../web/measure.js'
 import routes from './routes.js'
 import staffRoutes from './staff-routes.js'
-import { sendTalkReminders, talksSummary } from './service.js'
+import { sendTalkReminders, talksSummary } from './guardian.js'
 import { seedTalksDemo } from './demo.js'
 import { seedTalks } from './district.js'
 

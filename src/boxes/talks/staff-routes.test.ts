@@ -1,6 +1,6 @@
 import t from 'tap'
 import { buildTestApp, loginAs, TEST_NOW, type TestContext } from '../../../test/helpers/app.js'
-import { sendTalkReminders } from './service.js'
+import { sendTalkReminders } from './guardian.js'
 
 const ctx: TestContext = await buildTestApp()
 t.teardown(() => ctx.close())
