@@ -1,10 +1,12 @@
 import ical from 'ical-generator'
 import type { Db, Executor } from '../../db/index.js'
-import { toLocalTime, type Clock, type IsoDate } from '../../clock.js'
+import { toIsoDate, toLocalTime, type Clock, type IsoDate } from '../../clock.js'
 import type { Actor, Child } from '../../people/service.js'
 import type { FieldErrors } from '../../web/forms.js'
 import { formatters } from '../../web/format.js'
+import { translator } from '../../web/i18n.js'
 import { createNotifications } from '../../notify/notifications.js'
+import { enqueue } from '../../notify/outbox.js'
 import type { BoxContext, BoxSummary } from '../../web/box.js'
 import { talksQueries, type BookingJson } from './queries.js'
 import {
@@ -220,11 +222,13 @@ export async function talksSummary({ db, clock, actor, child }: BoxContext): Pro
 // ---- The reminder the day before ---------------------------------------------------------
 
 /**
- * The day before a talk, its guardians get a reminder (bell, and push through the outbox).
- * Run by the housekeeping loop; idempotent: each booking is claimed once (reminded_at),
- * so repeated runs and several instances remind once. A moved booking is reminded again.
+ * The day before a talk, its guardians get a reminder: the bell (and push through the
+ * outbox), and an e-mail with a link (never the booking's message) to those with an
+ * address. Run by the housekeeping loop; idempotent: each booking is claimed once
+ * (reminded_at), so repeated runs and several instances remind once; each e-mail also has
+ * a dedupe key. A moved booking is reminded again.
  */
-export async function sendTalkReminders(db: Db, clock: Clock): Promise<number> {
+export async function sendTalkReminders(db: Db, clock: Clock, ctx: { baseUrl: string }): Promise<number> {
   const now = clock.now()
   const window = reminderWindow(now, clock.today())
   if (!window) return 0
@@ -233,11 +237,22 @@ export async function sendTalkReminders(db: Db, clock: Clock): Promise<number> {
     const claimed = await q.claimReminders(window.from, window.to, now)
     for (const b of claimed) {
       const guardians = await q.guardiansOf(b.child_id)
+      const link = `/children/${b.child_id}/talks`
       await createNotifications(trx, {
         recipientIds: guardians.map((g) => g.guardian_id), childId: b.child_id, area: 'talks', kind: 'talkReminder',
         params: { time: toLocalTime(new Date(b.starts_at)), staff: name(b.staff_given, b.staff_family) },
-        link: `/children/${b.child_id}/talks`, now,
+        link, now,
       })
+      for (const g of guardians) {
+        if (!g.email) continue
+        const t = translator(g.locale)
+        await enqueue(trx, {
+          channel: 'email',
+          payload: { to: g.email, subject: t('talks:email.reminderSubject'), text: t('talks:email.reminderBody', { name: g.given_name, link: `${ctx.baseUrl}${link}` }) },
+          dedupeKey: `talk-reminder:${b.slot_id}:${b.child_id}:${toIsoDate(new Date(b.starts_at))}:to:${g.guardian_id}`,
+          now,
+        })
+      }
     }
     return claimed.length
   })

@@ -153,8 +153,10 @@ export function talksQueries(db: Executor) {
       ])
     },
 
+    /** The child's guardians, with the address and language of their e-mail (none: null). */
     async guardiansOf(childId: number) {
-      return db.selectFrom('guardianships').select('guardian_id').where('child_id', '=', childId).execute()
+      return db.selectFrom('guardianships as g').innerJoin('persons as p', 'p.id', 'g.guardian_id')
+        .select(['g.guardian_id', 'p.email', 'p.locale', 'p.given_name']).where('g.child_id', '=', childId).orderBy('g.guardian_id').execute()
     },
 
     /**
