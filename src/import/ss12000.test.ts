@@ -38,7 +38,8 @@ t.test('the example file on the demo world adopts what is there and creates noth
   t.teardown(() => ctx.close())
   const persons = await ctx.db.selectFrom('persons').select(ctx.db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
   const first = ok(t, await run(ctx, EXAMPLE))!
-  t.same(nz(first.created), { units: 0, groups: 0, guardianships: 0, memberships: 0, staffUnits: 0, staffGroups: 0, lessons: 0 })
+  t.same(nz(first.created), {})
+  t.same(nz(first.updated), { staff: 4 }, 'the staff get their civic numbers')
   t.equal(first.activations, 0, 'everyone in the demo has an account already')
   const after = await ctx.db.selectFrom('persons').select(ctx.db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
   t.equal(Number(after.n), Number(persons.n))
@@ -47,4 +48,51 @@ t.test('the example file on the demo world adopts what is there and creates noth
   // Anna still logs in and sees Elsa.
   const anna = await loginAs(ctx.app, 'anna.lind')
   t.equal((await anna.get(`/children/${ctx.world.elsa}/timetable`)).statusCode, 200)
+})
+
+t.test('a person removed from the file loses access at once; their history stays; back in the file, they get a new link', async (t) => {
+  const ctx = await buildTestApp()
+  t.teardown(() => ctx.close())
+  const { db, world, app } = ctx
+  ok(t, await run(ctx, EXAMPLE))
+  const maria = await loginAs(app, 'maria.nilsson')
+  t.equal((await maria.get(`/children/${world.sam}/timetable`)).statusCode, 200)
+  // History: an absence and a message thread about Sam exist.
+  await db.insertInto('notifications').values({ recipient_id: world.maria, child_id: world.sam, area: 'messages', kind: 'x', link: '/', created_at: ctx.clock.now() }).execute()
+
+  const doc = JSON.parse(EXAMPLE)
+  const samId = doc.persons.find((p: { givenName: string }) => p.givenName === 'Sam').id
+  const mariaId = doc.persons.find((p: { givenName: string }) => p.givenName === 'Maria').id
+  doc.persons = doc.persons.filter((p: { id: string }) => p.id !== samId && p.id !== mariaId)
+  doc.groups[0].groupMemberships = doc.groups[0].groupMemberships.filter((m: { person: { id: string } }) => m.person.id !== samId)
+  const report = ok(t, await run(ctx, JSON.stringify(doc), 'without-sam.json'))
+  t.same(nz(report.ended), { pupils: 1, guardians: 1, guardianships: 1, memberships: 1 })
+
+  t.not((await maria.get(`/children/${world.sam}/timetable`)).statusCode, 200, 'her session is gone')
+  await t.rejects(loginAs(app, 'maria.nilsson'), 'and she cannot log in')
+  const karin = await loginAs(app, 'karin.berg')
+  t.equal((await karin.get(`/children/${world.sam}/timetable`)).statusCode, 404, 'staff no longer reach Sam')
+  const row = await db.selectFrom('persons').select(['ended_at', 'given_name']).where('id', '=', world.sam).executeTakeFirstOrThrow()
+  t.ok(row.ended_at, 'the row stays, marked as ended')
+  t.equal((await db.selectFrom('notifications').select('id').where('child_id', '=', world.sam).execute()).length, 1, 'history kept')
+
+  // Running the shorter file again ends nothing more.
+  t.same(nz(ok(t, await run(ctx, JSON.stringify(doc), 'without-sam.json')).ended), {})
+
+  // Back in the file: access returns through a new activation link.
+  const back = ok(t, await run(ctx, EXAMPLE))
+  t.same(nz(back.updated), { pupils: 1, guardians: 1 })
+  t.equal(back.activations, 1, 'Maria gets a new link (Sam has no e-mail address)')
+})
+
+t.test('a generated district: imported in one go, a second run changes nothing, leavers end', async (t) => {
+  const { districtDocument } = await import('./generate.js')
+  const ctx = await buildTestApp({ seed: false })
+  t.teardown(() => ctx.close())
+  const pupils = 600
+  const first = ok(t, await run(ctx, districtDocument({ pupils }), 'district.json'))
+  t.match(first.created, { pupils, guardians: 1050, guardianships: 1050, memberships: pupils, groups: 24, units: 2 })
+  t.same(nz(ok(t, await run(ctx, districtDocument({ pupils }), 'district.json')).created), {})
+  const leave = ok(t, await run(ctx, districtDocument({ pupils, leaveEvery: 100 }), 'district.json'))
+  t.match(leave.ended, { memberships: 6, guardianships: 12 })
 })
