@@ -47,8 +47,9 @@ async function invite(trx: Executor, people: Invitee[], now: Date, baseUrl: stri
 
 /**
  * Activation links for the imported guardians and pupils who have an e-mail address,
- * no account yet and were never sent a link: each gets one, once (the dedupe key holds
- * that even if two imports race). Returns how many were queued.
+ * no account yet and no link (valid or expired) from before: each gets one, once; a
+ * second run finds the link and sends nothing. Leaving the file voids a person's links,
+ * so someone who comes back is invited again. Returns how many were queued.
  */
 export async function issueActivations(trx: Executor, now: Date, baseUrl: string): Promise<number> {
   const people = await trx.selectFrom('persons as p')
@@ -59,10 +60,10 @@ export async function issueActivations(trx: Executor, now: Date, baseUrl: string
     .where('p.password_hash', 'is', null)
     .where('p.ended_at', 'is', null)
     .where('p.deactivated_at', 'is', null)
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('account_tokens as t').select('t.id').whereRef('t.person_id', '=', 'p.id').where('t.purpose', '=', 'activation'))))
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('account_tokens as t').select('t.id').whereRef('t.person_id', '=', 'p.id').where('t.purpose', '=', 'activation').where('t.used_at', 'is', null))))
     .orderBy('p.id')
     .execute()
-  await invite(trx, people, now, baseUrl, (id) => `activation:import:${id}`)
+  await invite(trx, people, now, baseUrl, () => null)
   return people.length
 }
 
