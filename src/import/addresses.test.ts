@@ -102,3 +102,12 @@ t.test('the schedule with two instances runs once a night; a dead holder is take
   t.notOk(await claimSlot(db, 'test-job', '2026-12-04', 'alive', new Date(now.getTime() + 30_000)))
   t.ok(await claimSlot(db, 'test-job', '2026-12-04', 'alive', new Date(now.getTime() + 61_000)), 'lease ran out')
 })
+
+t.test('a person with a protected identity cannot type an address either', async (t) => {
+  await importAddresses(db, clock, { text: '198811092380;S;;;;', source: 'navet-protect.txt' })
+  const maria = await loginAs(ctx.app, 'maria.nilsson')
+  const res = await maria.post('/settings/address', { street: 'Hemlig väg 1', postalCode: '12345', city: 'Solbacka' })
+  t.equal(res.statusCode, 422)
+  t.match(res.body, /skyddad identitet/)
+  t.match(await person(world.maria), { street: null, protected_identity: true })
+})
