@@ -5,6 +5,11 @@ import fastifyCompress from '@fastify/compress'
 import type { AppDeps } from './deps.js'
 import framePlugin from './web/frame.js'
 import { installErrorHandlers } from './web/errors.js'
+import { declaredInput } from './web/schemas.js'
+import { withRedaction } from './web/log-redact.js'
+import { trustProxyOption } from './web/proxy.js'
+import { installRateLimits } from './web/rate-limits.js'
+import { installInputGuard } from './web/input-guard.js'
 import opsRoutes from './web/ops-routes.js'
 import authRoutes from './auth/routes.js'
 import profileRoutes from './boxes/profile/routes.js'
@@ -27,18 +32,23 @@ export interface BuildOptions {
   /** Lists the development mail outbox at /dev/mail. */
   devMail?: () => unknown[]
   kick?: () => void
+  /** Sees every route as it is added (the hostile-input probe lists the routes with it). */
+  onRoute?: (route: { method: string | string[]; url: string }) => void
 }
 
 export async function buildApp(deps: AppDeps, opts: BuildOptions = {}): Promise<FastifyInstance> {
   initI18n()
   const app = Fastify({
-    logger: opts.logger ?? false,
-    trustProxy: process.env.TRUST_PROXY === 'true',
+    logger: withRedaction(opts.logger),
+    trustProxy: trustProxyOption(deps.config.trustProxy),
     bodyLimit: 1_000_000,
     // Ids in URLs are small integers: a long value is a probe, not a page.
     routerOptions: { maxParamLength: 200 },
   })
   app.decorate('outboxKick', opts.kick ?? (() => {}))
+  // Every route's params, query and body are declared with TypeBox (src/web/schemas.ts).
+  declaredInput(app)
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute)
 
   // Responses of 1 KB or more go out compressed (brotli or gzip, as the browser accepts),
   // pages and static files alike; registered first so that every route gets it.
@@ -72,6 +82,8 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions = {}): Promise<
 
   await app.register(framePlugin, deps)
   installErrorHandlers(app)
+  installInputGuard(app)
+  await installRateLimits(app, { db: deps.db, clock: deps.clock, messagesPerHour: deps.config.messagesPerHour, skip: process.env.HUBBEN_BENCH === '1' && deps.config.env !== 'production' })
 
   // Everything below is read from the list of boxes and features (src/boxes/index.ts).
   app.decorate('boxes', new Map(BOXES.map((b) => [b.key, b])))

@@ -60,8 +60,11 @@ export function toLocalTime(instant: Date): string {
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 
+/** A real calendar date in the years a school portal deals with (PostgreSQL has no year 0). */
 export function isIsoDate(s: unknown): s is IsoDate {
   if (typeof s !== 'string' || !ISO_DATE.test(s)) return false
+  const year = Number(s.slice(0, 4))
+  if (year < 1900 || year > 2199) return false
   const d = new Date(`${s}T12:00:00Z`)
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s
 }

@@ -25,9 +25,10 @@ t.test('bad values fail fast with a clear message', async (t) => {
 t.test('production refuses a frozen clock and a missing session secret', async (t) => {
   t.throws(() => loadConfig({ ...base, NODE_ENV: 'production', HUBBEN_NOW: '2026-12-01T07:10:00+01:00' }), /refused when NODE_ENV=production/)
   t.throws(() => loadConfig({ DATA_DIR: '/tmp/x', NODE_ENV: 'production' }), /SESSION_SECRET is required/)
-  const ok = loadConfig({ ...base, NODE_ENV: 'production', BASE_URL: 'https://hubben.example.se' })
+  const services = { DATABASE_URL: 'postgres://u@db/x', SMTP_URL: 'smtp://mail.example', SMS_API_URL: 'https://sms.example', SMS_API_USER: 'u', SMS_API_PASSWORD: 'p' }
+  const ok = loadConfig({ ...base, ...services, NODE_ENV: 'production', BASE_URL: 'https://hubben.example.se' })
   t.equal(ok.secureCookies, true)
-  t.equal(loadConfig({ ...base, NODE_ENV: 'production' }).secureCookies, true, 'Secure cookies in production')
+  t.equal(loadConfig({ ...base, ...services, NODE_ENV: 'production' }).secureCookies, true, 'Secure cookies in production')
 })
 
 t.test('HUBBEN_NOW freezes the clock', async (t) => {

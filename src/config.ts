@@ -21,6 +21,10 @@ export interface Config {
   frozenNow: Date | undefined
   secureCookies: boolean
   logLevel: string
+  /** Fastify's trustProxy: false, a hop count, or the proxies' addresses; never "trust everything". */
+  trustProxy: false | number | string[]
+  /** Messages (new and replies) a person may send per hour. */
+  messagesPerHour: number
 }
 
 export class ConfigError extends Error {
@@ -63,6 +67,48 @@ function smsSettings(env: Env): SmsSettings | undefined {
   return { apiUrl, user, password, from }
 }
 
+/**
+ * Production fails closed: it never falls back to the embedded database, the mail and SMS
+ * files in DATA_DIR or the demo world. Every missing setting is named at once.
+ */
+function requireProductionServices(env: Env): void {
+  const missing = [
+    ['DATABASE_URL', 'the PostgreSQL server'],
+    ['SMTP_URL', 'outgoing mail'],
+    ['SMS_API_URL', 'the SMS gateway'],
+    ['SMS_API_USER', 'the SMS gateway'],
+    ['SMS_API_PASSWORD', 'the SMS gateway'],
+  ].filter(([name]) => !env[name!])
+  if (missing.length) {
+    throw new ConfigError(`NODE_ENV=production requires ${missing.map(([n, what]) => `${n} (${what})`).join(', ')}. ` +
+      'Production never uses the embedded database, the development mail and SMS files or the demo accounts.')
+  }
+}
+
+/**
+ * TRUST_PROXY: unset or `false`: no proxy (the peer's address is the client's); a number:
+ * that many proxies in front (the address that many hops from the right of
+ * X-Forwarded-For); otherwise a comma-separated list of proxy addresses or CIDR ranges.
+ * `true` would believe any X-Forwarded-For a client sends, so anyone could pick the
+ * address their failed logins and rate limits are counted on: refused.
+ */
+function trustProxy(raw: string | undefined): false | number | string[] {
+  if (raw === undefined || raw === '' || raw === 'false') return false
+  if (raw === 'true') {
+    throw new ConfigError('TRUST_PROXY=true would trust any X-Forwarded-For header; give the number of proxies in front (e.g. 1) or their addresses (e.g. 10.0.0.5,10.0.1.0/24)')
+  }
+  if (/^\d+$/.test(raw)) {
+    const n = Number(raw)
+    if (n < 1 || n > 10) throw new ConfigError(`TRUST_PROXY as a hop count must be between 1 and 10, got ${n}`)
+    return n
+  }
+  const list = raw.split(',').map((x) => x.trim()).filter(Boolean)
+  for (const a of list) {
+    if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(a)) throw new ConfigError(`TRUST_PROXY must be a hop count or a list of IP addresses or CIDR ranges, got "${a}"`)
+  }
+  return list
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development'
   const port = int(env, 'PORT', 3000, 0, 65535)
@@ -95,6 +141,8 @@ export function loadConfig(env: Env = process.env): Config {
   const smtpUrl = env.SMTP_URL || undefined
   if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError('SMTP_URL must start with smtp:// or smtps://')
 
+  if (nodeEnv === 'production') requireProductionServices(env)
+
   const baseUrl = (env.BASE_URL || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`).replace(/\/$/, '')
   if (!/^https?:\/\//.test(baseUrl)) throw new ConfigError('BASE_URL must start with http:// or https://')
 
@@ -114,5 +162,7 @@ export function loadConfig(env: Env = process.env): Config {
     // Production cookies are Secure unless explicitly turned off (e.g. TLS ends at a proxy on the same host).
     secureCookies: env.SECURE_COOKIES ? env.SECURE_COOKIES === 'true' : nodeEnv === 'production' || baseUrl.startsWith('https://'),
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
+    trustProxy: trustProxy(env.TRUST_PROXY),
+    messagesPerHour: int(env, 'MESSAGES_PER_HOUR', 60, 1, 10_000),
   }
 }

@@ -20,12 +20,13 @@ async function main() {
 
   // Demo data only on a fresh embedded database; a real server gets it from `npm run demo`.
   let seeded = false
-  if (handle.engine === 'pglite' && (await isDatabaseEmpty(handle.db))) {
+  if (config.env !== 'production' && handle.engine === 'pglite' && (await isDatabaseEmpty(handle.db))) {
     await seedDemo(handle.db, clock)
     seeded = true
   }
 
-  const devMailer = config.smtpUrl ? null : devOutboxMailer(path.join(config.dataDir, 'mail'), clock.now)
+  // The mail file stand-in exists only in development and test (loadConfig requires SMTP_URL in production).
+  const devMailer = config.smtpUrl || config.env === 'production' ? null : devOutboxMailer(path.join(config.dataDir, 'mail'), clock.now)
   const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : devMailer!
   const channels: Channels = { email: mailChannel(mailer), ...(await extraChannels(config)) }
   const dispatcher = startDispatcher(handle.db, clock, channels, { onError: (e) => app.log.error({ err: e }, 'outbox dispatch failed') })
@@ -33,7 +34,7 @@ async function main() {
   const app = await buildApp(
     { config, db: handle.db, clock, mailer, channels },
     {
-      logger: { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
+      logger: { level: config.logLevel },
       devMail: devMailer && config.env !== 'production' ? () => devMailer.list() : undefined,
       kick: dispatcher.kick,
     },

@@ -3,6 +3,7 @@ import type { Clock } from './clock.js'
 import type { Config } from './config.js'
 import { purgeExpiredSessions } from './web/session-store.js'
 import { purgeLoginFailures } from './auth/service.js'
+import { purgeRateLimits } from './web/rate-limits.js'
 
 /** Periodic housekeeping: expired sessions and old login failures. */
 export function startMaintenance(db: Db, clock: Clock, _config: Config) {
@@ -10,6 +11,7 @@ export function startMaintenance(db: Db, clock: Clock, _config: Config) {
     try {
       await purgeExpiredSessions(db, clock.now())
       await purgeLoginFailures(db, clock.now())
+      await purgeRateLimits(db, clock.now())
     } catch {
       // The next round tries again; a database outage is reported by /readyz.
     }

@@ -1,15 +1,20 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import { cleanBody } from '../web/forms.js'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { cleanBody, parseForm } from '../web/forms.js'
+import { FormBody } from '../web/schemas.js'
+import { EmailForm, LoginQuery, TokenParams } from './schemas.js'
 import { isLocale, translator } from '../web/i18n.js'
 import { formatters } from '../web/format.js'
-import { safeNext } from '../web/frame.js'
+import { safeNext } from '../web/redirect.js'
 import { isStaff } from '../people/service.js'
 import * as auth from './service.js'
+import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS, deviceFor, makeDeviceCookie } from './device-cookie.js'
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '')
 
 /** Login, logout, activation and password reset: the pages anyone may open. */
-export default async function authRoutes(app: FastifyInstance) {
+export default async function authRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { db, clock, config } = app.deps
 
   app.get('/', async (req, reply) => {
@@ -18,24 +23,26 @@ export default async function authRoutes(app: FastifyInstance) {
   })
 
   // A language chosen before login is remembered in the session.
-  app.get('/login', async (req, reply) => {
-    const q = req.query as { next?: string; lang?: string; out?: string; reset?: string }
+  app.get('/login', { schema: { querystring: LoginQuery } }, async (req, reply) => {
+    const q = req.query
     if (isLocale(q.lang)) {
       req.session.lang = q.lang
       req.lang = q.lang
       req.t = translator(q.lang)
       req.fmt = formatters(q.lang)
     }
-    if (req.actor) return reply.redirect(safeNext(q.next) ?? '/', 303)
-    return reply.page('auth/login', { next: safeNext(q.next) ?? '', loggedOut: q.out === '1', passwordReset: q.reset === '1' })
+    if (req.actor) return reply.redirect(safeNext(q.next, config.baseUrl) ?? '/', 303)
+    return reply.page('auth/login', { next: safeNext(q.next, config.baseUrl) ?? '', loggedOut: q.out === '1', passwordReset: q.reset === '1' })
   })
 
-  app.post('/login', async (req, reply) => {
+  app.post('/login', { schema: { body: FormBody } }, async (req, reply) => {
     const body = cleanBody(req.body)
     const username = str(body.username)
-    const password = typeof (req.body as Record<string, unknown>)?.password === 'string' ? (req.body as Record<string, string>).password! : ''
-    const next = safeNext(body.next) ?? ''
-    const result = await auth.login(db, clock, { username, password, ip: req.ip })
+    // Passwords are taken as typed, spaces and all.
+    const password = str(req.body.password)
+    const next = safeNext(body.next, config.baseUrl) ?? ''
+    const device = deviceFor(config.sessionSecret, req.cookies[DEVICE_COOKIE], auth.normalizeUsername(username))
+    const result = await auth.login(db, clock, { username, password, ip: req.ip, device })
     if (!result.ok) {
       reply.code(result.reason === 'throttled' ? 429 : 422)
       return reply.page('auth/login', {
@@ -50,10 +57,15 @@ export default async function authRoutes(app: FastifyInstance) {
     req.session.personId = result.personId
     req.session.seenAt = clock.now().getTime()
     if (lang) req.session.lang = lang
+    if (!device) {
+      reply.setCookie(DEVICE_COOKIE, makeDeviceCookie(config.sessionSecret, auth.normalizeUsername(username)), {
+        path: '/login', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: DEVICE_COOKIE_DAYS * 86_400,
+      })
+    }
     return reply.redirect(next || '/', 303)
   })
 
-  app.post('/logout', async (req, reply) => {
+  app.post('/logout', { schema: { body: FormBody } }, async (req, reply) => {
     await req.session.destroy()
     return reply.redirect('/login?out=1', 303)
   })
@@ -62,17 +74,17 @@ export default async function authRoutes(app: FastifyInstance) {
   const tokenPage = (reply: FastifyReply, state: 'used' | 'expired' | 'unknown') =>
     reply.code(state === 'unknown' ? 404 : 410).page('auth/token-invalid', { state })
 
-  app.get('/activate/:token', async (req, reply) => {
-    const { token } = req.params as { token: string }
+  app.get('/activate/:token', { schema: { params: TokenParams } }, async (req, reply) => {
+    const { token } = req.params
     const state = await auth.checkToken(db, token, 'activation', clock.now())
     if (state.state !== 'valid') return tokenPage(reply, state.state)
     return reply.page('auth/activate', { token, givenName: state.givenName })
   })
 
-  app.post('/activate/:token', async (req, reply) => {
-    const { token } = req.params as { token: string }
+  app.post('/activate/:token', { schema: { params: TokenParams, body: FormBody } }, async (req, reply) => {
+    const { token } = req.params
     const body = cleanBody(req.body)
-    const raw = req.body as Record<string, unknown>
+    const raw = req.body
     const result = await auth.activate(db, clock, token, {
       username: str(body.username), password: str(raw?.password), passwordConfirm: str(raw?.passwordConfirm),
     })
@@ -93,28 +105,25 @@ export default async function authRoutes(app: FastifyInstance) {
   // ---- password reset ----
   app.get('/password/forgot', async (_req, reply) => reply.page('auth/forgot', {}))
 
-  app.post('/password/forgot', async (req, reply) => {
-    const email = str(cleanBody(req.body).email)
-    if (!email || !email.includes('@')) {
-      return reply.code(422).page('auth/forgot', {
-        values: { email }, errors: { email: { key: email ? 'errors.field.email' : 'errors.field.required' } },
-      })
-    }
+  app.post('/password/forgot', { schema: { body: FormBody } }, async (req, reply) => {
+    const form = parseForm(EmailForm, req.body)
+    if (!form.ok) return reply.code(422).page('auth/forgot', { values: form.values, errors: form.errors })
+    const { email } = form.value
     await auth.requestPasswordReset(db, clock, config.baseUrl, email)
     app.outboxKick()
     return reply.page('auth/forgot-sent', { email })
   })
 
-  app.get('/password/reset/:token', async (req, reply) => {
-    const { token } = req.params as { token: string }
+  app.get('/password/reset/:token', { schema: { params: TokenParams } }, async (req, reply) => {
+    const { token } = req.params
     const state = await auth.checkToken(db, token, 'reset', clock.now())
     if (state.state !== 'valid') return tokenPage(reply, state.state)
     return reply.page('auth/reset', { token })
   })
 
-  app.post('/password/reset/:token', async (req, reply) => {
-    const { token } = req.params as { token: string }
-    const raw = req.body as Record<string, unknown>
+  app.post('/password/reset/:token', { schema: { params: TokenParams, body: FormBody } }, async (req, reply) => {
+    const { token } = req.params
+    const raw = req.body
     const result = await auth.resetPassword(db, clock, token, { password: str(raw?.password), passwordConfirm: str(raw?.passwordConfirm) })
     if (result.ok) return reply.redirect('/login?reset=1', 303)
     if ('token' in result) return tokenPage(reply, result.token)

@@ -30,12 +30,28 @@ export type LoginResult =
   | { ok: true; personId: number }
   | { ok: false; reason: 'invalid' | 'throttled' }
 
-export async function login(db: Db, clock: Clock, input: { username: string; password: string; ip: string }): Promise<LoginResult> {
+/** Failures a known device (device cookie) may make on its own before it is locked too. */
+export const MAX_FAILURES_PER_DEVICE = 5
+
+/**
+ * Each attempt reserves its place before the password is hashed: it records itself as a
+ * failure of the account (or of the known device) and of the address, then counts. An
+ * attempt that finds more than the limit (itself included) is refused without hashing, so
+ * at most N guesses are evaluated per window even when they arrive in parallel (the
+ * reservations are committed before the count). A success removes its reservations and
+ * the account's (or device's) failures. A browser with a valid device cookie for the
+ * account is counted on its own key, so strangers' guesses cannot lock it out.
+ */
+export async function login(db: Db, clock: Clock, input: { username: string; password: string; ip: string; device?: string | null }): Promise<LoginResult> {
   const now = clock.now()
   const username = normalizeUsername(input.username)
-  const accountKey = `account:${username}`
+  const accountKey = input.device ? `device:${input.device}` : `account:${username}`
+  const accountMax = input.device ? MAX_FAILURES_PER_DEVICE : MAX_FAILURES_PER_ACCOUNT
   const addressKey = `address:${input.ip}`
   const since = new Date(now.getTime() - THROTTLE_WINDOW_MINUTES * 60_000)
+  const reserved = await db.insertInto('login_failures').values([{ key: accountKey, at: now }, { key: addressKey, at: now }])
+    .returning('id').execute()
+  const ids = reserved.map((r) => r.id)
   const counts = await db.selectFrom('login_failures')
     .select(['key', (eb) => eb.fn.countAll<number>().as('n')])
     .where('key', 'in', [accountKey, addressKey])
@@ -43,7 +59,8 @@ export async function login(db: Db, clock: Clock, input: { username: string; pas
     .groupBy('key')
     .execute()
   const failures = (k: string) => Number(counts.find((c) => c.key === k)?.n ?? 0)
-  if (failures(accountKey) >= MAX_FAILURES_PER_ACCOUNT || failures(addressKey) >= MAX_FAILURES_PER_ADDRESS) {
+  if (failures(accountKey) > accountMax || failures(addressKey) > MAX_FAILURES_PER_ADDRESS) {
+    await db.deleteFrom('login_failures').where('id', 'in', ids).execute()
     return { ok: false, reason: 'throttled' }
   }
   const person = username
@@ -51,11 +68,9 @@ export async function login(db: Db, clock: Clock, input: { username: string; pas
       .where(sql`lower(username)`, '=', username).where('password_hash', 'is not', null).executeTakeFirst()
     : undefined
   const ok = await verifyPassword(person?.password_hash ?? null, input.password)
-  if (!ok || !person) {
-    await db.insertInto('login_failures').values([{ key: accountKey, at: now }, { key: addressKey, at: now }]).execute()
-    return { ok: false, reason: 'invalid' }
-  }
-  await db.deleteFrom('login_failures').where('key', '=', accountKey).execute()
+  if (!ok || !person) return { ok: false, reason: 'invalid' }
+  await db.deleteFrom('login_failures')
+    .where((eb) => eb.or([eb('id', 'in', ids), eb('key', '=', accountKey)])).execute()
   return { ok: true, personId: person.id }
 }
 
@@ -142,7 +157,11 @@ export type FormResult = { ok: true; personId: number } | { ok: false; errors: F
 export async function activate(db: Db, clock: Clock, token: string, input: { username: string; password: string; passwordConfirm: string }): Promise<FormResult> {
   const now = clock.now()
   const username = normalizeUsername(input.username)
-  const passwordHash = await hashPassword(input.password)
+  // The token first: a guessed or used link costs no password hashing.
+  const pre = await checkToken(db, token, 'activation', now)
+  if (pre.state !== 'valid') return { ok: false, token: pre.state }
+  const passwordOk = !validatePassword(input.password).password && input.password === input.passwordConfirm
+  const passwordHash = passwordOk ? await hashPassword(input.password) : ''
   try {
     return await db.transaction().execute(async (trx) => {
       const state = await checkToken(trx, token, 'activation', now)

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { Kysely, PostgresDialect, type LogEvent, type Transaction } from 'kysely'
 import pg from 'pg'
 import type { Database } from './types.js'
+import { guardPool } from './pg-errors.js'
 
 export type Db = Kysely<Database>
 /** The database or a transaction on it: what a query function takes. */
@@ -34,11 +35,8 @@ export interface DbHandle {
 export async function openPostgres(url: string, max = 10): Promise<DbHandle> {
   const prepared = process.env.DATABASE_PREPARED_STATEMENTS !== 'off'
   const pool = new pg.Pool({ connectionString: url, max, options: sessionOptions(prepared) })
-  // An idle connection that the server closes (restart, failover) must not crash the process:
-  // the pool drops it and the next query opens a new one; /readyz reports the outage.
-  pool.on('error', (err) => {
-    if (process.env.NODE_ENV !== 'test') console.error(`PostgreSQL connection lost: ${(err as Error).message}`)
-  })
+  // A connection that the server closes (restart, failover) must not crash the process (pg-errors.ts).
+  guardPool(pool, (message) => { if (process.env.NODE_ENV !== 'test') console.error(message) })
   if (prepared) pool.on('connect', preparedStatements)
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log })
   return { db, engine: 'postgres', close: () => db.destroy() }

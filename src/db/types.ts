@@ -130,6 +130,8 @@ export interface TalkBookingTable {
   created_at: Timestamp
 }
 
+export interface RateLimitTable { key: string; count: number; reset_at: Timestamp }
+
 export interface CoreTables {
   units: UnitTable
   groups: GroupTable
@@ -141,6 +143,7 @@ export interface CoreTables {
   sessions: SessionTable
   account_tokens: AccountTokenTable
   login_failures: LoginFailureTable
+  rate_limits: RateLimitTable
   notifications: NotificationTable
   outbox: OutboxTable
   talk_slots: TalkSlotTable

@@ -1,3 +1,4 @@
+import { assertDemoAllowed } from './seed.js'
 import { sql } from 'kysely'
 import type { Db } from '../db/index.js'
 import { toIsoDate, type IsoDate } from '../clock.js'
@@ -122,6 +123,7 @@ async function insertBatches<T extends Record<string, unknown>>(db: Db, table: s
 
 /** Fills an empty database with a district. Everything in one transaction. */
 export async function seedDistrict(db: Db, opts: DistrictOptions): Promise<DistrictSummary> {
+  assertDemoAllowed()
   const started = performance.now()
   const log = opts.log ?? (() => {})
   const rnd = mulberry32(opts.seed)

@@ -46,7 +46,13 @@ export async function isDatabaseEmpty(db: Db): Promise<boolean> {
 }
 
 /** Fills an empty database with the demo world of the README, current relative to the clock. */
+/** The demo world's accounts share a published password: never in production. */
+export function assertDemoAllowed(env: string | undefined = process.env.NODE_ENV): void {
+  if (env === 'production') throw new Error('The demo world (accounts with the published password) is never created when NODE_ENV=production')
+}
+
 export async function seedDemo(db: Db, clock: Clock, opts: { passwordHash?: string } = {}): Promise<DemoWorld> {
+  assertDemoAllowed()
   const passwordHash = opts.passwordHash ?? (await hashPassword(DEMO_PASSWORD))
   const now = clock.now()
   return db.transaction().execute(async (trx) => {

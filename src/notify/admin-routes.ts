@@ -1,6 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { sql } from 'kysely'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
 import { requireStaff } from '../web/guards.js'
+import { FormBody, Id } from '../web/schemas.js'
 import type { Db } from '../db/index.js'
 
 export const FAILED_PAGE_SIZE = 100
@@ -46,18 +49,17 @@ async function requireAdmin(req: FastifyRequest, reply: FastifyReply) {
 }
 
 /** /staff/outbox: deliveries that ended as failed, visible to admins, with a way to try again. */
-export default async function outboxAdminRoutes(app: FastifyInstance) {
+export default async function outboxAdminRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { db, clock } = app.deps
   const pre = { preHandler: [requireStaff, requireAdmin] }
 
   app.get('/staff/outbox', pre, async (_req, reply) => reply.page('outbox/index', { outbox: await failedDeliveries(db) }))
 
-  app.post('/staff/outbox/:id/retry', pre, async (req, reply) => {
-    const raw = (req.params as { id: string }).id
-    if (!/^\d{1,9}$/.test(raw)) return reply.callNotFound()
+  app.post('/staff/outbox/:id/retry', { ...pre, schema: { params: Type.Object({ id: Id }), body: FormBody } }, async (req, reply) => {
     const res = await db.updateTable('outbox')
       .set({ status: 'pending', attempts: 0, next_attempt_at: clock.now(), locked_until: null })
-      .where('id', '=', Number(raw)).where('status', '=', 'failed')
+      .where('id', '=', Number(req.params.id)).where('status', '=', 'failed')
       .executeTakeFirst()
     if (Number(res.numUpdatedRows) === 0) return reply.callNotFound()
     app.outboxKick()

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { sql } from 'kysely'
 import type { Db } from '../db/index.js'
 import { PUBLIC_DIR } from '../web/rendering.js'
 import { requireLogin } from '../web/guards.js'
+import { FormBody } from '../web/schemas.js'
 import { asArray, cleanBody } from '../web/forms.js'
 import type { Actor } from '../people/service.js'
 import type { SettingsSection } from '../web/box.js'
@@ -41,7 +43,8 @@ function done(req: FastifyRequest, reply: FastifyReply, key: string) {
 }
 
 /** Pushnotiser: turn push on or off for a device, opt out per area; the service worker at the site's root. */
-export default async function pushRoutes(app: FastifyInstance) {
+export default async function pushRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { db, clock } = app.deps
   // The push channel (built before the app) gets the database here to delete subscriptions the push service calls gone.
   if (app.deps.channels.push) app.deps.channels.push = removingGoneSubscriptions(db, app.deps.channels.push)
@@ -51,7 +54,7 @@ export default async function pushRoutes(app: FastifyInstance) {
   app.get('/sw.js', async (_req, reply) =>
     reply.header('Cache-Control', 'no-cache').type('application/javascript; charset=utf-8').send(sw))
 
-  app.post('/settings/push/subscriptions', { preHandler: requireLogin }, async (req, reply) => {
+  app.post('/settings/push/subscriptions', { preHandler: requireLogin, schema: { body: FormBody } }, async (req, reply) => {
     const body = cleanBody(req.body)
     const endpoint = String(body.endpoint ?? '')
     const p256dh = String(body.p256dh ?? '')
@@ -67,19 +70,19 @@ export default async function pushRoutes(app: FastifyInstance) {
     return done(req, reply, 'notifications:push.subscribed')
   })
 
-  app.post('/settings/push/subscriptions/remove', { preHandler: requireLogin }, async (req, reply) => {
+  app.post('/settings/push/subscriptions/remove', { preHandler: requireLogin, schema: { body: FormBody } }, async (req, reply) => {
     const endpoint = String(cleanBody(req.body).endpoint ?? '')
     await db.deleteFrom('push_subscriptions').where('person_id', '=', req.actor!.id).where('endpoint', '=', endpoint).execute()
     return done(req, reply, 'notifications:push.disabled')
   })
 
-  app.post('/settings/push/devices/remove', { preHandler: requireLogin }, async (req, reply) => {
+  app.post('/settings/push/devices/remove', { preHandler: requireLogin, schema: { body: FormBody } }, async (req, reply) => {
     await db.deleteFrom('push_subscriptions').where('person_id', '=', req.actor!.id).execute()
     reply.flash({ kind: 'success', key: 'notifications:push.removedAll' })
     return reply.redirect('/settings#push', 303)
   })
 
-  app.post('/settings/push/areas', { preHandler: requireLogin }, async (req, reply) => {
+  app.post('/settings/push/areas', { preHandler: requireLogin, schema: { body: FormBody } }, async (req, reply) => {
     const wanted = new Set(asArray(cleanBody(req.body).area))
     const off = AREAS.filter((a) => !wanted.has(a))
     await db.transaction().execute(async (trx) => {

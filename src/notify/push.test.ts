@@ -194,7 +194,8 @@ t.test('VAPID keys: from the environment, generated into DATA_DIR in development
   const stored = JSON.parse(readFileSync(path.join(dir, 'vapid-keys.json'), 'utf8'))
   t.equal(stored.publicKey, k1.publicKey, 'kept in DATA_DIR so subscriptions survive restarts')
   t.equal(resolveVapid(dev, {})!.publicKey, k1.publicKey)
-  const prod = loadConfig({ NODE_ENV: 'production', DATA_DIR: dir, SESSION_SECRET: 'x'.repeat(40), BASE_URL: 'https://hubben.example' })
+  const prod = loadConfig({ NODE_ENV: 'production', DATA_DIR: dir, SESSION_SECRET: 'x'.repeat(40), BASE_URL: 'https://hubben.example',
+    DATABASE_URL: 'postgres://u@db/x', SMTP_URL: 'smtp://mail.example', SMS_API_URL: 'https://sms.example', SMS_API_USER: 'u', SMS_API_PASSWORD: 'p' })
   t.equal(resolveVapid(prod, {}), null, 'production without keys: push off')
   const env = { VAPID_PUBLIC_KEY: k1.publicKey, VAPID_PRIVATE_KEY: k1.privateKey, VAPID_SUBJECT: 'mailto:it@kommun.example' }
   t.same(resolveVapid(prod, env), { publicKey: k1.publicKey, privateKey: k1.privateKey, subject: 'mailto:it@kommun.example' })

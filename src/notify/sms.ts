@@ -86,6 +86,7 @@ export function devSmsDir(dataDir: string): string {
 }
 
 /** The gateway when SMS_* is set, otherwise the development outbox in DATA_DIR/sms. */
-export function smsChannel(config: { sms?: SmsSettings; dataDir: string }): Channel {
+export function smsChannel(config: { sms?: SmsSettings; dataDir: string; env?: string }): Channel {
+  if (!config.sms && config.env === 'production') throw new Error('SMS_API_URL, SMS_API_USER and SMS_API_PASSWORD are required when NODE_ENV=production')
   return config.sms ? gatewaySmsChannel(config.sms) : devSmsOutbox(devSmsDir(config.dataDir))
 }

@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { childBox, loadChild, requireLogin } from '../web/guards.js'
+import { ChildParams } from '../web/schemas.js'
 import { childrenOfActor, isStaff } from '../people/service.js'
 import { together } from '../db/batch.js'
 import type { BoxContext, BoxManifest, BoxSummary } from '../web/box.js'
 
 /** The start page: the tiles of the boxes that apply to this person and child. */
-export default async function startRoutes(app: FastifyInstance, { boxes }: { boxes: readonly BoxManifest[] }) {
+export default async function startRoutes(fastify: FastifyInstance, { boxes }: { boxes: readonly BoxManifest[] }) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { db, clock } = app.deps
 
   // Without a child in the URL: the remembered child, else the first.
@@ -19,7 +22,7 @@ export default async function startRoutes(app: FastifyInstance, { boxes }: { box
     return reply.redirect(`/children/${child.id}`, 303)
   })
 
-  app.get('/children/:childId', { preHandler: loadChild }, async (req, reply) => {
+  app.get('/children/:childId', { preHandler: loadChild, schema: { params: ChildParams } }, async (req, reply) => {
     const actor = req.actor!
     const child = req.child!
     const candidates = boxes.filter((b) => b.visible(actor, child))
@@ -57,7 +60,7 @@ export default async function startRoutes(app: FastifyInstance, { boxes }: { box
   // Boxes whose pages have not landed yet: an honest page, and the visibility rule enforced.
   for (const def of boxes) {
     if (!def.notYet) continue
-    app.get(`/children/:childId/${def.path}`, { preHandler: childBox(def.key) }, async (req, reply) =>
+    app.get(`/children/:childId/${def.path}`, { preHandler: childBox(def.key), schema: { params: ChildParams } }, async (req, reply) =>
       reply.page('start/not-available', { title: def.title(req.child!) }))
   }
 }

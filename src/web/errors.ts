@@ -8,7 +8,7 @@ export function isDatabaseDown(err: unknown): boolean {
   if (!e) return false
   if (e.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', '57P01', '57P02', '57P03'].includes(e.code)) return true
   if (e.code?.startsWith('08')) return true
-  return /PGlite is closed|Connection terminated|driver has already been destroyed|timeout exceeded when trying to connect/i.test(e.message ?? '')
+  return /PGlite is closed|Connection terminated|driver has already been destroyed|timeout exceeded when trying to connect|not queryable|Connection terminated unexpectedly|terminating connection|the database system is (starting up|shutting down|in recovery)/i.test(e.message ?? '')
 }
 
 function ensureHelpers(req: FastifyRequest) {

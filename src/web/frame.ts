@@ -21,11 +21,6 @@ declare module 'fastify' {
   }
 }
 
-/** Only our own paths may be redirect targets after login. */
-export function safeNext(next: unknown): string | null {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : null
-}
-
 /**
  * The frame around every box, as named plugins in the order their hooks must run:
  * security headers (onRequest), the session and the actor, the language, then the CSRF

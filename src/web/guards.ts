@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { childForActor, isStaff } from '../people/service.js'
+import { parseId } from './schemas.js'
 
 /**
  * The preHandlers every route picks from. Each answers for itself (a redirect to login,
@@ -29,9 +30,8 @@ export async function requireAdmin(req: FastifyRequest, reply: FastifyReply) {
 /** For /children/:childId/...: the child, if this person may see it; otherwise 404. */
 export async function loadChild(req: FastifyRequest, reply: FastifyReply) {
   if (!req.actor) return requireLogin(req, reply)
-  const raw = (req.params as { childId?: unknown }).childId
-  const id = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : NaN
-  const child = await childForActor(req.server.deps.db, req.actor, id)
+  // Runs before the route's declared params are enforced (login comes first): ChildParams' Id check again.
+  const child = await childForActor(req.server.deps.db, req.actor, parseId((req.params as { childId?: unknown }).childId))
   if (!child) return reply.callNotFound()
   req.child = child
   if (req.session.currentChildId !== child.id && !isStaff(req.actor)) req.session.currentChildId = child.id

@@ -26,7 +26,8 @@ export default async function opsRoutes(app: FastifyInstance, opts: { devMail?: 
   app.get('/static/js/htmx.min.js', async (_req, reply) =>
     reply.header('Cache-Control', 'public, max-age=31536000, immutable').type('application/javascript; charset=utf-8').send(htmx))
 
-  if (opts.devMail) {
+  // The development mail outbox: only in development and test, never in production.
+  if (opts.devMail && app.deps.config.env !== 'production') {
     const list = opts.devMail
     app.get('/dev/mail', async (_req, reply) => reply.page('dev/mail', { mails: list() }))
     app.get('/dev/mail.json', async (_req, reply) => reply.header('Cache-Control', 'no-store').send(list()))

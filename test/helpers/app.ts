@@ -58,15 +58,15 @@ export interface TestContext {
   close(): Promise<void>
 }
 
-export async function buildTestApp(opts: { now?: string; channels?: Partial<Channels>; seed?: boolean } = {}): Promise<TestContext> {
+export async function buildTestApp(opts: { now?: string; channels?: Partial<Channels>; seed?: boolean; logger?: object; env?: Record<string, string>; devMail?: () => unknown[]; onRoute?: (route: { method: string | string[]; url: string }) => void } = {}): Promise<TestContext> {
   const handle = await freshDatabase()
   await migrateToLatest(handle.db)
   const clock = fixedClock(opts.now ?? TEST_NOW)
   const world = opts.seed === false ? ({} as DemoWorld) : await seedDemo(handle.db, clock)
   const mailer = capturingMailer()
   const channels: Channels = { email: mailChannel(mailer), ...opts.channels }
-  const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'x'.repeat(40), DATA_DIR: '/tmp/hubben-test-unused', BASE_URL: 'http://hubben.test' })
-  const app = await buildApp({ config, db: handle.db, clock, mailer, channels })
+  const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'x'.repeat(40), DATA_DIR: '/tmp/hubben-test-unused', BASE_URL: 'http://hubben.test', ...opts.env })
+  const app = await buildApp({ config, db: handle.db, clock, mailer, channels }, { logger: opts.logger, devMail: opts.devMail, onRoute: opts.onRoute })
   await app.ready()
   return {
     app, db: handle.db, clock, world, mailer, channels,

@@ -1,29 +1,31 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
 import { childBox } from '../../web/guards.js'
+import { ChildParams, FormBody, Hint, Id, IsoDate, Page } from '../../web/schemas.js'
 import { devSmsDir, listDevSms } from '../../notify/sms.js'
 import { Forbidden } from './rules.js'
 import { absenceHistory, registrationDetails, reportAbsence, reportDetails, reportForm } from './guardian.js'
-
-const id = (raw: unknown) => (typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : NaN)
 
 function forbidden(reply: FastifyReply) {
   return reply.code(403).page('errors/error', { status: 403, titleKey: 'errors.403.title', bodyKey: 'absence:errors.onlyGuardians' })
 }
 
 /** Frånvaro: history, details, and the guardians' report (the green button). */
-export default async function absenceRoutes(app: FastifyInstance) {
+export default async function absenceRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { db, clock, config } = app.deps
   const pre = { preHandler: childBox('absence') }
   const base = (req: FastifyRequest) => `/children/${req.child!.id}/absences`
 
-  app.get('/children/:childId/absences', pre, async (req, reply) => {
-    const history = await absenceHistory(db, req.actor!, req.child!, (req.query as { page?: unknown }).page)
+  app.get('/children/:childId/absences', { ...pre, schema: { params: ChildParams, querystring: Type.Object({ page: Hint(Page) }) } }, async (req, reply) => {
+    const history = await absenceHistory(db, req.actor!, req.child!, req.query.page)
     return reply.page('absence/index', { history })
   })
 
-  app.get('/children/:childId/absences/new', pre, async (req, reply) => {
+  app.get('/children/:childId/absences/new', { ...pre, schema: { params: ChildParams, querystring: Type.Object({ date: Hint(IsoDate) }) } }, async (req, reply) => {
     try {
-      const form = await reportForm(db, clock, req.actor!, req.child!, (req.query as { date?: unknown }).date)
+      const form = await reportForm(db, clock, req.actor!, req.child!, req.query.date)
       return reply.page('absence/new', { form, values: { date: form.date } })
     } catch (err) {
       if (err instanceof Forbidden) return forbidden(reply)
@@ -31,7 +33,7 @@ export default async function absenceRoutes(app: FastifyInstance) {
     }
   })
 
-  app.post('/children/:childId/absences', pre, async (req, reply) => {
+  app.post('/children/:childId/absences', { ...pre, schema: { params: ChildParams, body: FormBody } }, async (req, reply) => {
     try {
       const result = await reportAbsence(db, clock, req.actor!, req.child!, req.body, clock.now())
       if (!result.ok) return reply.code(422).page('absence/new', { form: result.form, errors: result.errors, values: result.values })
@@ -44,14 +46,14 @@ export default async function absenceRoutes(app: FastifyInstance) {
     }
   })
 
-  app.get('/children/:childId/absences/:reportId', pre, async (req, reply) => {
-    const report = await reportDetails(db, req.actor!, req.child!, id((req.params as { reportId: string }).reportId))
+  app.get('/children/:childId/absences/:reportId', { ...pre, schema: { params: Type.Object({ childId: Id, reportId: Id }) } }, async (req, reply) => {
+    const report = await reportDetails(db, req.actor!, req.child!, Number(req.params.reportId))
     if (!report) return reply.callNotFound()
     return reply.page('absence/report', { report })
   })
 
-  app.get('/children/:childId/absences/registered/:id', pre, async (req, reply) => {
-    const reg = await registrationDetails(db, req.actor!, req.child!, id((req.params as { id: string }).id))
+  app.get('/children/:childId/absences/registered/:id', { ...pre, schema: { params: Type.Object({ childId: Id, id: Id }) } }, async (req, reply) => {
+    const reg = await registrationDetails(db, req.actor!, req.child!, Number(req.params.id))
     if (!reg) return reply.callNotFound()
     return reply.page('absence/registered', { reg })
   })

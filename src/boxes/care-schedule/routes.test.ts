@@ -306,12 +306,15 @@ t.test('English', async (t) => {
   await anna.post('/settings/language', { locale: 'sv' })
 })
 
-t.test('malformed bodies never give a 500', async (t) => {
+t.test('malformed bodies never give a 500: the form again with 422', async (t) => {
   const anna = await loginAs(app, 'anna.lind')
   const long = await anna.post(`${elsaUrl}/days/2026-12-10`, { start: '1'.repeat(50), end: '16:00', comment: '' })
-  t.equal(long.statusCode, 400)
+  t.equal(long.statusCode, 422)
+  t.match(long.body, /Skriv högst 20 tecken/)
+  t.match(long.body, /value="1{50}"/, 'the typed value is kept')
+  t.match(long.body, /value="16:00"/)
   const arrays = await anna.post(`${elsaUrl}/days/2026-12-10`, { start: ['08:00', '09:00'], end: '16:00', comment: '' })
-  t.equal(arrays.statusCode, 303)
+  t.equal(arrays.statusCode, 422, 'a field sent twice is refused (src/web/input-guard.ts)')
   const weekArrays = await anna.post(`${elsaUrl}/weeks/2026-W51`, { start1: ['x', 'y'], repeat: ['1', '1'] })
   t.equal(weekArrays.statusCode, 422)
 })

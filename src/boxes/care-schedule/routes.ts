@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { childBox } from '../../web/guards.js'
 import { addDaysIso, isIsoDate, isoWeekOf, isoWeekday, mondayOf, type IsoDate } from '../../clock.js'
-import type { FieldErrors } from '../../web/forms.js'
+import { parseForm, type FieldErrors } from '../../web/forms.js'
+import { ChildParams, FormBody } from '../../web/schemas.js'
 import type { Child } from '../../people/service.js'
 import { CareError, WEEKDAYS, dayField, isWeekday, parseWeekParam, todayOf, weekParam } from './rules.js'
 import { careScheduleDay, careScheduleWeek, careWeekForm, saveCareDay, saveCareWeek } from './guardian.js'
-import { DayBody, WeekBody, readForm, weekInput } from './schemas.js'
+import { DayBody, DayParams, WeekBody, WeekFormQuery, WeekParams, WeekQuery, formText, weekInput } from './schemas.js'
 
 const base = (child: Child) => `/children/${child.id}/care-schedule`
 export const careWeekUrl = (child: Child, monday: IsoDate) => `${base(child)}?week=${weekParam(monday)}`
@@ -13,8 +15,7 @@ export const careDayUrl = (child: Child, date: IsoDate) => `${base(child)}/days/
 export const careWeekFormUrl = (child: Child, monday: IsoDate) => `${base(child)}/weeks/${weekParam(monday)}`
 
 /** The date in the path, a Monday-to-Friday date, or null (404). */
-function pathDate(req: FastifyRequest): IsoDate | null {
-  const raw = (req.params as { date?: string }).date
+function pathDate(raw: string): IsoDate | null {
   return isIsoDate(raw) && isWeekday(raw) && raw >= '2000-01-01' && raw <= '2100-12-31' ? raw : null
 }
 
@@ -32,7 +33,8 @@ function listText(lang: string, items: string[]): string {
   return new Intl.ListFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', { style: 'long', type: 'conjunction' }).format(items)
 }
 
-export default async function careScheduleRoutes(app: FastifyInstance) {
+export default async function careScheduleRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { db, clock } = app.deps
   const guard = { preHandler: childBox('care-schedule') }
 
@@ -56,9 +58,9 @@ export default async function careScheduleRoutes(app: FastifyInstance) {
     weekBase: base(child),
   })
 
-  app.get('/children/:childId/care-schedule', guard, async (req, reply) => {
+  app.get('/children/:childId/care-schedule', { ...guard, schema: { params: ChildParams, querystring: WeekQuery } }, async (req, reply) => {
     const child = req.child!
-    const raw = (req.query as { week?: unknown }).week
+    const raw = req.query.week
     let monday: IsoDate | null
     if (raw === undefined || raw === '') {
       const today = todayOf(clock.now())
@@ -84,21 +86,22 @@ export default async function careScheduleRoutes(app: FastifyInstance) {
     })
   }
 
-  app.get('/children/:childId/care-schedule/days/:date', guard, async (req, reply) => {
-    const date = pathDate(req)
+  app.get('/children/:childId/care-schedule/days/:date', { ...guard, schema: { params: DayParams } }, async (req, reply) => {
+    const date = pathDate(req.params.date)
     if (!date) return reply.callNotFound()
     return run(reply, () => renderDay(req, reply, date))
   })
 
-  app.post('/children/:childId/care-schedule/days/:date', guard, async (req, reply) => {
-    const date = pathDate(req)
+  app.post('/children/:childId/care-schedule/days/:date', { ...guard, schema: { params: DayParams, body: FormBody } }, async (req, reply) => {
+    const date = pathDate(req.params.date)
     if (!date) return reply.callNotFound()
     const child = req.child!
-    const values = readForm(DayBody, req.body)
-    if (!values) return reply.code(400).page('errors/error', { status: 400, titleKey: 'errors.400.title', bodyKey: 'errors.400.body' })
+    const form = parseForm(DayBody, req.body)
+    const values = formText(form.values)
     return run(reply, async () => {
+      if (!form.ok) return renderDay(req, reply.code(422), date, { errors: form.errors, values })
       const result = await saveCareDay(db, req.actor!, child, date, {
-        start: values.start!, end: values.end!, comment: values.comment!, remove: values.action === 'remove',
+        start: values.start ?? '', end: values.end ?? '', comment: values.comment ?? '', remove: values.action === 'remove',
       }, clock.now())
       if (!result.ok) return renderDay(req, reply.code(result.status), date, { errors: result.errors, values })
       const fmt = req.fmt
@@ -108,10 +111,6 @@ export default async function careScheduleRoutes(app: FastifyInstance) {
       return reply.redirect(careWeekUrl(child, mondayOf(date)), 303)
     })
   })
-
-  function weekFromPath(req: FastifyRequest): IsoDate | null {
-    return parseWeekParam((req.params as { week?: string }).week)
-  }
 
   async function renderWeekForm(req: FastifyRequest, reply: FastifyReply, monday: IsoDate, extra: {
     errors?: FieldErrors; values?: Record<string, string>; fillFrom?: IsoDate | null
@@ -133,22 +132,23 @@ export default async function careScheduleRoutes(app: FastifyInstance) {
     })
   }
 
-  app.get('/children/:childId/care-schedule/weeks/:week', guard, async (req, reply) => {
-    const monday = weekFromPath(req)
+  app.get('/children/:childId/care-schedule/weeks/:week', { ...guard, schema: { params: WeekParams, querystring: WeekFormQuery } }, async (req, reply) => {
+    const monday = parseWeekParam(req.params.week)
     if (!monday) return reply.callNotFound()
-    const fromRaw = (req.query as { from?: unknown }).from
+    const fromRaw = req.query.from
     const fillFrom = fromRaw === undefined ? null : parseWeekParam(fromRaw)
     if (fromRaw !== undefined && !fillFrom) return reply.callNotFound()
     return run(reply, () => renderWeekForm(req, reply, monday, { fillFrom }))
   })
 
-  app.post('/children/:childId/care-schedule/weeks/:week', guard, async (req, reply) => {
-    const monday = weekFromPath(req)
+  app.post('/children/:childId/care-schedule/weeks/:week', { ...guard, schema: { params: WeekParams, body: FormBody } }, async (req, reply) => {
+    const monday = parseWeekParam(req.params.week)
     if (!monday) return reply.callNotFound()
     const child = req.child!
-    const values = readForm(WeekBody, req.body)
-    if (!values) return reply.code(400).page('errors/error', { status: 400, titleKey: 'errors.400.title', bodyKey: 'errors.400.body' })
+    const form = parseForm(WeekBody, req.body)
+    const values = formText(form.values)
     return run(reply, async () => {
+      if (!form.ok) return renderWeekForm(req, reply.code(422), monday, { errors: form.errors, values })
       const result = await saveCareWeek(db, req.actor!, child, monday, weekInput(values), clock.now())
       if (!result.ok) return renderWeekForm(req, reply.code(result.status), monday, { errors: result.errors, values })
       const weeks = result.mondays.map((m) => String(isoWeekOf(m).week))

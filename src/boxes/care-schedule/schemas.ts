@@ -1,11 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { Value } from '@sinclair/typebox/value'
-import { cleanBody } from '../../web/forms.js'
+import type { FormValues } from '../../web/forms.js'
+import { ChildParams, Hint, Id, IsoDate, IsoWeek } from '../../web/schemas.js'
 import { WEEKDAYS, type WeekInput } from './rules.js'
 
-// Shapes of the box's forms. Every field is optional text with a length cap: what a
-// browser (or a crafted request) sends is checked here for shape, and by the service
-// for meaning (times, opening hours, dates), so that any body gives a page, never a 500.
+// Shapes of the box's forms (read with parseForm, src/web/forms.ts). Every field is optional
+// text with a length cap: what a browser (or a crafted request) sends is checked here for
+// shape, and by the service for meaning (times, opening hours, dates); either way a failed
+// check is the form again with 422.
 const text = (max: number) => Type.Optional(Type.String({ maxLength: max }))
 
 export const DayBody = Type.Object({
@@ -27,22 +28,11 @@ export const WeekBody = Type.Object(weekFields, { additionalProperties: true })
 
 export const StaffCommentBody = Type.Object({ staffComment: text(2000) }, { additionalProperties: true })
 
-/** Keeps only string fields of the schema (repeated fields count as their first value). */
-function strings(body: unknown, schema: { properties: Record<string, unknown> }): Record<string, string> {
-  const clean = cleanBody(body)
+/** The form's fields as text (the service reads text; a field not sent is ''). */
+export function formText(values: FormValues): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const key of Object.keys(schema.properties)) {
-    const v = clean[key]
-    const s = Array.isArray(v) ? v[0] : v
-    out[key] = typeof s === 'string' ? s : ''
-  }
+  for (const [k, v] of Object.entries(values)) out[k] = typeof v === 'string' ? v : v[0] ?? ''
   return out
-}
-
-/** The form's values as typed, or null when the body is not a form of this shape. */
-export function readForm<T extends { properties: Record<string, unknown> }>(schema: T, body: unknown): Record<string, string> | null {
-  const values = strings(body, schema)
-  return Value.Check(schema as never, values) ? values : null
 }
 
 export function weekInput(v: Record<string, string>): WeekInput {
@@ -57,3 +47,19 @@ export function weekInput(v: Record<string, string>): WeekInput {
     sameAsMonday: Boolean(v.sameAsMonday),
   }
 }
+
+// What the URLs carry. Dates and weeks that fit the shape but do not exist (2026-02-30,
+// 2026-W60, a Saturday) are the service's to refuse (404).
+export const DayParams = Type.Composite([ChildParams, Type.Object({ date: IsoDate })])
+export const WeekParams = Type.Composite([ChildParams, Type.Object({ week: IsoWeek })])
+/** No week (or an empty one) is the coming week; one that does not fit is a page that does not exist. */
+export const WeekQuery = Type.Object({ week: Type.Optional(Type.Union([IsoWeek, Type.Literal('')])) })
+/** `?from=<week>`: fill the week form from another week. */
+export const WeekFormQuery = Type.Object({ from: Type.Optional(IsoWeek) })
+export const GroupParams = Type.Object({ groupId: Id })
+/** The staff's day view: a date typed into its form (an odd one is a form error, so any text). */
+export const GroupDayQuery = Type.Object({ date: Hint(Type.String()) })
+export const GroupWeekQuery = Type.Object({ week: Type.Optional(IsoWeek) })
+export const StaffChildDayParams = Type.Object({ childId: Id, date: IsoDate })
+/** `?group=<id>`: where "back" leads (an odd one leads to the list). */
+export const StaffChildDayQuery = Type.Object({ group: Hint(Id) })

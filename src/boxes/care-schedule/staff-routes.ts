@@ -1,19 +1,19 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { requireStaff } from '../../web/guards.js'
 import { addDaysIso, isIsoDate, isoWeekday, mondayOf, type IsoDate } from '../../clock.js'
-import type { FieldErrors } from '../../web/forms.js'
+import { parseForm, type FieldErrors } from '../../web/forms.js'
+import { FormBody } from '../../web/schemas.js'
 import { COMMENT_MAX, CareError, parseDate, parseWeekParam, todayOf, weekParam } from './rules.js'
 import { saveStaffComment, staffCareGroups, staffChildDay, staffGroupDay, staffGroupWeek } from './staff.js'
-import { StaffCommentBody, readForm } from './schemas.js'
+import {
+  GroupDayQuery, GroupParams, GroupWeekQuery, StaffChildDayParams, StaffChildDayQuery, StaffCommentBody, formText,
+} from './schemas.js'
 
 const BASE = '/staff/care-schedule'
 const groupDayUrl = (groupId: number, date: IsoDate) => `${BASE}/groups/${groupId}?date=${date}`
 const childDayUrl = (childId: number, date: IsoDate, groupId?: number) =>
   `${BASE}/children/${childId}/days/${date}${groupId ? `?group=${groupId}` : ''}`
-
-function idParam(raw: unknown): number | null {
-  return typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : null
-}
 
 /** On a weekend, staff plan for the coming Monday. */
 function defaultDay(today: IsoDate): IsoDate {
@@ -22,7 +22,8 @@ function defaultDay(today: IsoDate): IsoDate {
 }
 
 /** Staff side of the care schedules (SPEC.md section 5): groups of the staff member's own units. */
-export default async function careScheduleStaffRoutes(app: FastifyInstance) {
+export default async function careScheduleStaffRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { db, clock } = app.deps
   const opts = { preHandler: requireStaff }
 
@@ -43,10 +44,9 @@ export default async function careScheduleStaffRoutes(app: FastifyInstance) {
     })
   }))
 
-  app.get(`${BASE}/groups/:groupId`, opts, async (req, reply) => {
-    const groupId = idParam((req.params as { groupId?: string }).groupId)
-    if (groupId === null) return reply.callNotFound()
-    const raw = (req.query as { date?: unknown }).date
+  app.get(`${BASE}/groups/:groupId`, { ...opts, schema: { params: GroupParams, querystring: GroupDayQuery } }, async (req, reply) => {
+    const groupId = Number(req.params.groupId)
+    const raw = req.query.date
     const today = todayOf(clock.now())
     let date = defaultDay(today)
     const errors: FieldErrors = {}
@@ -68,10 +68,9 @@ export default async function careScheduleStaffRoutes(app: FastifyInstance) {
     })
   })
 
-  app.get(`${BASE}/groups/:groupId/week`, opts, async (req, reply) => {
-    const groupId = idParam((req.params as { groupId?: string }).groupId)
-    if (groupId === null) return reply.callNotFound()
-    const raw = (req.query as { week?: unknown }).week
+  app.get(`${BASE}/groups/:groupId/week`, { ...opts, schema: { params: GroupParams, querystring: GroupWeekQuery } }, async (req, reply) => {
+    const groupId = Number(req.params.groupId)
+    const raw = req.query.week
     const monday = raw === undefined ? mondayOf(defaultDay(todayOf(clock.now()))) : parseWeekParam(raw)
     if (!monday) return reply.callNotFound()
     return run(reply, async () => {
@@ -85,12 +84,11 @@ export default async function careScheduleStaffRoutes(app: FastifyInstance) {
     })
   })
 
-  function childDayParams(req: FastifyRequest): { childId: number; date: IsoDate; groupId: number | null } | null {
-    const p = req.params as { childId?: string; date?: string }
-    const childId = idParam(p.childId)
-    if (childId === null || !isIsoDate(p.date) || p.date < '2000-01-01' || p.date > '2100-12-31') return null
-    return { childId, date: p.date, groupId: idParam((req.query as { group?: unknown }).group) }
+  function childDayParams(params: { childId: string; date: string }, query: { group?: string }): { childId: number; date: IsoDate; groupId: number | null } | null {
+    if (!isIsoDate(params.date) || params.date < '2000-01-01' || params.date > '2100-12-31') return null
+    return { childId: Number(params.childId), date: params.date, groupId: query.group === undefined ? null : Number(query.group) }
   }
+  const childDaySchema = { params: StaffChildDayParams, querystring: StaffChildDayQuery }
 
   async function renderChildDay(req: FastifyRequest, reply: FastifyReply, p: { childId: number; date: IsoDate; groupId: number | null },
     extra: { errors?: FieldErrors; values?: Record<string, string> } = {}) {
@@ -103,18 +101,19 @@ export default async function careScheduleStaffRoutes(app: FastifyInstance) {
     })
   }
 
-  app.get(`${BASE}/children/:childId/days/:date`, opts, async (req, reply) => {
-    const p = childDayParams(req)
+  app.get(`${BASE}/children/:childId/days/:date`, { ...opts, schema: childDaySchema }, async (req, reply) => {
+    const p = childDayParams(req.params, req.query)
     if (!p) return reply.callNotFound()
     return run(reply, () => renderChildDay(req, reply, p))
   })
 
-  app.post(`${BASE}/children/:childId/days/:date`, opts, async (req, reply) => {
-    const p = childDayParams(req)
+  app.post(`${BASE}/children/:childId/days/:date`, { ...opts, schema: { ...childDaySchema, body: FormBody } }, async (req, reply) => {
+    const p = childDayParams(req.params, req.query)
     if (!p) return reply.callNotFound()
-    const values = readForm(StaffCommentBody, req.body)
-    if (!values) return reply.code(400).page('errors/error', { status: 400, titleKey: 'errors.400.title', bodyKey: 'errors.400.body' })
+    const form = parseForm(StaffCommentBody, req.body)
+    const values = formText(form.values)
     return run(reply, async () => {
+      if (!form.ok) return renderChildDay(req, reply.code(422), p, { errors: form.errors, values })
       const result = await saveStaffComment(db, req.actor!, p.childId, p.date, values.staffComment ?? '', clock.now())
       if (!result.ok) return renderChildDay(req, reply.code(result.status), p, { errors: result.errors, values })
       reply.flash({ kind: 'success', key: result.removed ? 'care:staff.commentRemoved' : 'care:staff.commentSaved' })

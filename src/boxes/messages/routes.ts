@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
 import { staleBarCounts } from '../../web/rendering.js'
 import { childBox } from '../../web/guards.js'
 import { asArray, cleanBody, parseForm, type FieldErrors } from '../../web/forms.js'
+import { ChildParams, FormBody, Hint, Id, Page } from '../../web/schemas.js'
 import { isStaff } from '../../people/service.js'
 import { NewMessageForm, ReplyForm, TITLE_MAX, BODY_MAX } from './schemas.js'
 import {
@@ -10,22 +13,13 @@ import {
   type ConversationView,
 } from './service.js'
 
-/** A page number from the query string (1 when absent or odd). */
-export function pageParam(req: FastifyRequest): number {
-  const raw = (req.query as { page?: string } | undefined)?.page
-  return raw && /^\d{1,5}$/.test(raw) && Number(raw) > 0 ? Number(raw) : 1
-}
+/** An inbox's `?page=` (1 when absent or odd). */
+export const InboxQuery = Type.Object({ page: Hint(Page) })
+export const inboxPage = (page: string | undefined) => Number(page ?? 1) || 1
 
 /** `?before=<message id>`: the older page of a conversation; anything else is the newest page. */
-export function beforeParam(req: FastifyRequest): number | undefined {
-  const raw = (req.query as Record<string, unknown> | undefined)?.before
-  return typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : undefined
-}
-
-export function idParam(req: FastifyRequest, name: string): number | null {
-  const raw = (req.params as Record<string, string | undefined>)[name]
-  return raw && /^\d{1,9}$/.test(raw) ? Number(raw) : null
-}
+export const ConversationQuery = Type.Object({ before: Hint(Id) })
+export const ConversationParams = Type.Object({ conversationId: Id })
 
 /** The trimmed form, with its idempotency key only when well formed (a malformed one counts as none). */
 export function withKey(raw: unknown): Record<string, unknown> & { key?: string } {
@@ -48,20 +42,23 @@ export function renderConversation(reply: FastifyReply, view: ConversationView, 
 }
 
 /** Meddelanden for guardians and pupils: the inbox about one child, a conversation, Svara, and a new message. */
-export default async function messagesRoutes(app: FastifyInstance) {
+export default async function messagesRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { db, clock, config } = app.deps
   const pre = { preHandler: childBox('messages') }
   const ctx = () => ({ now: clock.now(), baseUrl: config.baseUrl })
 
-  app.get('/children/:childId/messages', pre, async (req, reply) => {
+  app.get('/children/:childId/messages', { ...pre, schema: { params: ChildParams, querystring: InboxQuery } }, async (req, reply) => {
     const child = req.child!
-    const view = await inbox(db, req.actor!, child, pageParam(req))
+    const view = await inbox(db, req.actor!, child, inboxPage(req.query.page))
     return reply.page('messages/inbox', { inbox: view, base: `/children/${child.id}/messages`, staffView: isStaff(req.actor!) })
   })
 
-  async function renderNew(req: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldErrors; values?: Record<string, unknown> } = {}) {
+  // `?to=<person id>` (repeatable) ticks recipients in advance.
+  const NewQuery = Type.Object({ to: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())])) })
+  async function renderNew(req: FastifyRequest, reply: FastifyReply, query: { to?: string | string[] }, extra: { errors?: FieldErrors; values?: Record<string, unknown> } = {}) {
     const options = await recipientOptions(db, req.child!)
-    const preselected = asArray((req.query as { to?: unknown } | undefined)?.to)
+    const preselected = asArray(query.to)
     return reply.page('messages/new', {
       options,
       action: `/children/${req.child!.id}/messages`,
@@ -72,13 +69,13 @@ export default async function messagesRoutes(app: FastifyInstance) {
     })
   }
 
-  app.get('/children/:childId/messages/new', pre, async (req, reply) => {
+  app.get('/children/:childId/messages/new', { ...pre, schema: { params: ChildParams, querystring: NewQuery } }, async (req, reply) => {
     // Staff write to guardians from their own area.
     if (isStaff(req.actor!)) return reply.redirect(`/staff/messages/new?child=${req.child!.id}`, 303)
-    return renderNew(req, reply)
+    return renderNew(req, reply, req.query)
   })
 
-  app.post('/children/:childId/messages', pre, async (req, reply) => {
+  app.post('/children/:childId/messages', { ...pre, schema: { params: ChildParams, querystring: NewQuery, body: FormBody } }, async (req, reply) => {
     if (isStaff(req.actor!)) return reply.redirect(`/staff/messages/new?child=${req.child!.id}`, 303)
     const body = withKey(req.body)
     const to = asArray(body.to)
@@ -88,23 +85,23 @@ export default async function messagesRoutes(app: FastifyInstance) {
     const ids = parseIds(to)
     if (ids === null) errors.to = { key: 'messages:errors.recipientNotAllowed' }
     else if (ids.length === 0) errors.to = { key: 'messages:errors.noRecipient' }
-    if (!parsed.ok || ids === null || ids.length === 0) return renderNew(req, reply.code(422), { errors: orderErrors(errors), values })
+    if (!parsed.ok || ids === null || ids.length === 0) return renderNew(req, reply.code(422), req.query, { errors: orderErrors(errors), values })
 
     const result = await startConversation(db, req.actor!, req.child!, {
       recipientIds: ids, title: parsed.value.title, body: parsed.value.body, key: parsed.value.key ?? null,
     }, ctx())
-    if (!result.ok) return renderNew(req, reply.code(422), { errors: result.errors, values })
+    if (!result.ok) return renderNew(req, reply.code(422), req.query, { errors: result.errors, values })
     if (!result.duplicate) app.outboxKick()
     reply.flash({ kind: 'success', key: 'messages:sent' })
     return reply.redirect(`/children/${req.child!.id}/messages/${result.conversationId}`, 303)
   })
 
-  app.get('/children/:childId/messages/:conversationId', pre, async (req, reply) => {
-    const id = idParam(req, 'conversationId')
-    if (id === null) return reply.callNotFound()
+  const conversation = Type.Composite([ChildParams, ConversationParams])
+  app.get('/children/:childId/messages/:conversationId', { ...pre, schema: { params: conversation, querystring: ConversationQuery } }, async (req, reply) => {
+    const id = Number(req.params.conversationId)
     if (isStaff(req.actor!)) return reply.redirect(`/staff/messages/${id}`, 303)
     try {
-      const view = await openConversation(db, req.actor!, id, clock.now(), { childId: req.child!.id, beforeId: beforeParam(req) })
+      const view = await openConversation(db, req.actor!, id, clock.now(), { childId: req.child!.id, beforeId: req.query.before === undefined ? undefined : Number(req.query.before) })
       return renderConversation(reply, view, { backHref: `/children/${req.child!.id}/messages` })
     } catch (err) {
       if (err instanceof ConversationNotFound) return reply.callNotFound()
@@ -112,9 +109,8 @@ export default async function messagesRoutes(app: FastifyInstance) {
     }
   })
 
-  app.post('/children/:childId/messages/:conversationId/replies', pre, async (req, reply) => {
-    const id = idParam(req, 'conversationId')
-    if (id === null) return reply.callNotFound()
+  app.post('/children/:childId/messages/:conversationId/replies', { ...pre, schema: { params: conversation, body: FormBody } }, async (req, reply) => {
+    const id = Number(req.params.conversationId)
     if (isStaff(req.actor!)) return reply.redirect(`/staff/messages/${id}`, 303)
     const childId = req.child!.id
     try {

@@ -1,11 +1,14 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { requireLogin } from '../../web/guards.js'
+import { FormBody } from '../../web/schemas.js'
 import { cleanBody } from '../../web/forms.js'
 import { childrenOfActor } from '../../people/service.js'
 import { changePassword, changeUsername } from '../../auth/service.js'
 
 /** Min profil: switch child, change username and password. */
-export default async function profileRoutes(app: FastifyInstance) {
+export default async function profileRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { db } = app.deps
   const str = (v: unknown) => (typeof v === 'string' ? v : '')
 
@@ -16,7 +19,7 @@ export default async function profileRoutes(app: FastifyInstance) {
 
   app.get('/profile', { preHandler: requireLogin }, async (req, reply) => render(req, reply))
 
-  app.post('/profile/username', { preHandler: requireLogin }, async (req, reply) => {
+  app.post('/profile/username', { preHandler: requireLogin, schema: { body: FormBody } }, async (req, reply) => {
     const username = str(cleanBody(req.body).username)
     const result = await changeUsername(db, req.actor!, { username })
     if (!result.ok) {
@@ -27,8 +30,8 @@ export default async function profileRoutes(app: FastifyInstance) {
     return reply.redirect('/profile', 303)
   })
 
-  app.post('/profile/password', { preHandler: requireLogin }, async (req, reply) => {
-    const raw = (req.body ?? {}) as Record<string, unknown>
+  app.post('/profile/password', { preHandler: requireLogin, schema: { body: FormBody } }, async (req, reply) => {
+    const raw = req.body
     const result = await changePassword(db, req.actor!, {
       currentPassword: str(raw.currentPassword), newPassword: str(raw.newPassword), newPasswordConfirm: str(raw.newPasswordConfirm),
     })

@@ -1,12 +1,15 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { requireLogin } from '../../web/guards.js'
+import { FormBody } from '../../web/schemas.js'
 import { asArray, cleanBody, type FieldErrors } from '../../web/forms.js'
 import type { SettingsSection } from '../../web/box.js'
 import { PRIVACY_FIELDS, personalInfo, updateAddress, updateContact, updateLocale, updatePrivacy } from './service.js'
 
 
 /** Inställningar: personal information, language, privacy, and the sections the boxes bring (push, calendar feed). */
-export default async function settingsRoutes(app: FastifyInstance, { sections }: { sections: SettingsSection[] }) {
+export default async function settingsRoutes(fastify: FastifyInstance, { sections }: { sections: SettingsSection[] }) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { db, clock } = app.deps
   const str = (v: unknown) => (typeof v === 'string' ? v : '')
 
@@ -21,7 +24,7 @@ export default async function settingsRoutes(app: FastifyInstance, { sections }:
 
   app.get('/settings', { preHandler: requireLogin }, async (req, reply) => render(req, reply))
 
-  app.post('/settings/contact', { preHandler: requireLogin }, async (req, reply) => {
+  app.post('/settings/contact', { preHandler: requireLogin, schema: { body: FormBody } }, async (req, reply) => {
     const body = cleanBody(req.body)
     const input = { email: str(body.email), mobile: str(body.mobile) }
     const result = await updateContact(db, req.actor!, input)
@@ -30,7 +33,7 @@ export default async function settingsRoutes(app: FastifyInstance, { sections }:
     return reply.redirect('/settings#contact', 303)
   })
 
-  app.post('/settings/address', { preHandler: requireLogin }, async (req, reply) => {
+  app.post('/settings/address', { preHandler: requireLogin, schema: { body: FormBody } }, async (req, reply) => {
     const body = cleanBody(req.body)
     const input = { street: str(body.street), postalCode: str(body.postalCode), city: str(body.city) }
     const result = await updateAddress(db, clock, req.actor!, input)
@@ -39,14 +42,14 @@ export default async function settingsRoutes(app: FastifyInstance, { sections }:
     return reply.redirect('/settings#address', 303)
   })
 
-  app.post('/settings/language', { preHandler: requireLogin }, async (req, reply) => {
+  app.post('/settings/language', { preHandler: requireLogin, schema: { body: FormBody } }, async (req, reply) => {
     const result = await updateLocale(db, req.actor!, cleanBody(req.body).locale)
     if (!result.ok) return render(req, reply.code(422), { errors: result.errors, form: 'language' })
     reply.flash({ kind: 'success', key: 'settings:language.saved' })
     return reply.redirect('/settings#language', 303)
   })
 
-  app.post('/settings/privacy', { preHandler: requireLogin }, async (req, reply) => {
+  app.post('/settings/privacy', { preHandler: requireLogin, schema: { body: FormBody } }, async (req, reply) => {
     await updatePrivacy(db, req.actor!, asArray(cleanBody(req.body).show))
     reply.flash({ kind: 'success', key: 'settings:privacy.saved' })
     return reply.redirect('/settings#privacy', 303)

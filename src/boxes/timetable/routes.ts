@@ -1,39 +1,46 @@
 import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
 import { childBox, requireLogin } from '../../web/guards.js'
+import { ChildParams, FormBody, Id, IsoDate, IsoWeek, Token } from '../../web/schemas.js'
 import { feedSettings, lessonOn, renewFeedToken, timetableFeed, timetableWeek, weekKey } from './service.js'
 
-const id = (raw: unknown) => (typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : NaN)
-
 /** Schema: the child's week, a lesson's details, the printable week and the calendar feed. */
-export default async function timetableRoutes(app: FastifyInstance) {
+export default async function timetableRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { db, clock, config } = app.deps
   const pre = { preHandler: childBox('timetable') }
+  // No week (or an empty one) is this week; a week that does not fit is a page that does not exist.
+  const weekSchema = { params: ChildParams, querystring: Type.Object({ week: Type.Optional(Type.Union([IsoWeek, Type.Literal('')])) }) }
 
-  app.get('/children/:childId/timetable', pre, async (req, reply) => {
-    const week = await timetableWeek(db, clock, req.child!, (req.query as { week?: unknown }).week)
+  app.get('/children/:childId/timetable', { ...pre, schema: weekSchema }, async (req, reply) => {
+    const week = await timetableWeek(db, clock, req.child!, req.query.week)
     if (!week) return reply.callNotFound()
     return reply.page('timetable/week', { week, classes: week.classes })
   })
 
-  app.get('/children/:childId/timetable/lessons/:lessonId', pre, async (req, reply) => {
+  app.get('/children/:childId/timetable/lessons/:lessonId', {
+    ...pre, schema: { params: Type.Object({ childId: Id, lessonId: Id }), querystring: Type.Object({ date: IsoDate }) },
+  }, async (req, reply) => {
     const child = req.child!
-    const lesson = await lessonOn(db, child, id((req.params as { lessonId: string }).lessonId), (req.query as { date?: unknown }).date)
+    const lesson = await lessonOn(db, child, Number(req.params.lessonId), req.query.date)
     if (!lesson) return reply.callNotFound()
     return reply.pageOrFragment('timetable/lesson', 'timetable/_lesson-detail', { lesson, weekKey: weekKey(lesson.date) })
   })
 
-  app.get('/children/:childId/timetable/print', pre, async (req, reply) => {
+  app.get('/children/:childId/timetable/print', { ...pre, schema: weekSchema }, async (req, reply) => {
     const child = req.child!
-    const week = await timetableWeek(db, clock, child, (req.query as { week?: unknown }).week)
+    const week = await timetableWeek(db, clock, child, req.query.week)
     if (!week) return reply.callNotFound()
     return reply.fragment('timetable/print', { week, classes: week.classes })
   })
 
   // The secret in the address is the only credential: calendar apps send no cookies.
-  app.get('/feeds/timetable/:token/:file', async (req, reply) => {
-    const { token, file } = req.params as { token: string; file: string }
-    const m = /^(\d{1,9})\.ics$/.exec(file)
-    const text = m ? await timetableFeed(db, clock, token, Number(m[1]), req.t) : null
+  // The file is <child id>.ics.
+  const feedParams = Type.Object({ token: Token, file: Type.String({ pattern: '^[0-9]{1,9}[.]ics$' }) })
+  app.get('/feeds/timetable/:token/:file', { schema: { params: feedParams } }, async (req, reply) => {
+    const { token, file } = req.params
+    const text = await timetableFeed(db, clock, token, Number(file.slice(0, -'.ics'.length)), req.t)
     if (text === null) return reply.callNotFound()
     return reply
       .header('Cache-Control', 'private, max-age=900')
@@ -42,7 +49,7 @@ export default async function timetableRoutes(app: FastifyInstance) {
       .send(text)
   })
 
-  app.post('/settings/calendar-feed', { preHandler: requireLogin }, async (req, reply) => {
+  app.post('/settings/calendar-feed', { preHandler: requireLogin, schema: { body: FormBody } }, async (req, reply) => {
     const had = (await feedSettings(db, req.actor!, config.baseUrl)).hasToken
     await renewFeedToken(db, req.actor!, clock.now())
     reply.flash({ kind: 'success', key: had ? 'timetable:feed.renewed' : 'timetable:feed.created' })
