@@ -5,6 +5,7 @@ import type { TimetableTables } from '../boxes/timetable/tables.js'
 import type { AbsenceTables } from '../boxes/absence/tables.js'
 import type { CareScheduleTables } from '../boxes/care-schedule/tables.js'
 import type { TalksTables } from '../boxes/talks/tables.js'
+import type { ImportTables } from '../import/tables.js'
 
 /** A timestamptz: read as Date, written as Date or ISO string. */
 export type Timestamp = ColumnType<Date, Date | string, Date | string>
@@ -30,6 +31,7 @@ export interface GroupTable {
   name: string
   kind: 'class' | 'teaching' | 'department' | 'fritids'
   external_id: string | null
+  ended_at: Generated<Date | null>
 }
 
 export type Role = 'guardian' | 'child' | 'staff' | 'admin'
@@ -55,6 +57,12 @@ export interface PersonTable {
   activated_at: Timestamp | null
   external_id: string | null
   created_at: Generated<Timestamp>
+  /** Left the import file: no access, history kept. */
+  ended_at: Generated<Date | null>
+  /** An administrator turned the account off. */
+  deactivated_at: Generated<Date | null>
+  /** Skyddad identitet: no address is kept and nothing is shown to others. */
+  protected_identity: Generated<boolean>
 }
 
 export interface GuardianshipTable { guardian_id: number; child_id: number }
@@ -129,4 +137,4 @@ export interface CoreTables {
  * The whole schema. Each box declares its own tables in `src/boxes/<box>/tables.ts`
  * and adds its interface to this list.
  */
-export interface Database extends CoreTables, MessagesTables, PushTables, CareScheduleTables, TimetableTables, AbsenceTables, TalksTables {}
+export interface Database extends CoreTables, MessagesTables, PushTables, CareScheduleTables, TimetableTables, AbsenceTables, TalksTables, ImportTables {}
