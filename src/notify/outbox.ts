@@ -5,8 +5,11 @@ import type { Clock } from '../clock.js'
 import { PermanentDeliveryError, type Mailer, type MailMessage } from './mailer.js'
 
 
-/** Delivers one outbox payload; throw PermanentDeliveryError when a retry cannot help. */
-export type Channel = (payload: Record<string, unknown>) => Promise<void>
+/**
+ * Delivers one outbox payload; throw PermanentDeliveryError when a retry cannot help.
+ * `signal` aborts when the delivery's time is up (DELIVERY_TIMEOUT_MS): stop waiting then.
+ */
+export type Channel = (payload: Record<string, unknown>, ctx?: { signal: AbortSignal }) => Promise<void>
 export type Channels = Partial<Record<OutboxChannel, Channel>> & { email: Channel }
 
 export function mailChannel(mailer: Mailer): Channel {
@@ -45,14 +48,64 @@ export async function enqueue(
 
 export interface DispatchResult { sent: number; retried: number; failed: number }
 
+/** How long a claim holds its rows; another dispatcher may take them after it. */
+export const LEASE_MS = 120_000
 /**
- * Claims due rows with FOR UPDATE SKIP LOCKED and a short lease, delivers them outside
- * the transaction (a slow SMTP server must not hold a database connection), then
- * records the outcome. Any number of dispatchers may run at once.
+ * Longest wait for one delivery; after it the delivery is aborted (channels get an
+ * AbortSignal) and retried later. A lease always outlasts the deliveries still to come.
  */
-export async function dispatchDue(db: Db, clock: Clock, channels: Channels, limit = 20): Promise<DispatchResult> {
+export const DELIVERY_TIMEOUT_MS: Record<OutboxChannel, number> = { email: 20_000, sms: 10_000, push: 5_000 }
+
+/** Rows one claim may take: so many that their deliveries, each at its timeout, end well inside the lease. */
+export function claimLimit(leaseMs: number, timeoutMs: number, max = 20): number {
+  return Math.max(1, Math.min(max, Math.floor(leaseMs / timeoutMs) - 1))
+}
+
+export interface DispatchOptions {
+  /** At most this many rows per claim (fewer when the lease demands it). */
+  limit?: number
+  leaseMs?: number
+  timeoutMs?: Partial<Record<OutboxChannel, number>>
+}
+
+export class DeliveryTimeoutError extends Error {}
+
+/** Runs one delivery with its timeout: the channel gets a signal that aborts when the time is up. */
+async function deliverWithTimeout(channel: Channel, payload: Record<string, unknown>, timeoutMs: number): Promise<void> {
+  const ac = new AbortController()
+  let timer: NodeJS.Timeout | undefined
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const err = new DeliveryTimeoutError(`no answer within ${Math.round(timeoutMs / 1000)} s`)
+      ac.abort(err)
+      reject(err)
+    }, timeoutMs)
+  })
+  try {
+    await Promise.race([channel(payload, { signal: ac.signal }), timedOut])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/**
+ * Claims due rows with FOR UPDATE SKIP LOCKED and a lease, delivers them outside the
+ * transaction (a slow SMTP server must not hold a database connection), then records the
+ * outcome. Any number of dispatchers may run at once.
+ *
+ * The lease cannot run out under a delivery: a claim takes only as many rows as fit in the
+ * lease at their channel's timeout, each delivery is aborted at that timeout, and before
+ * each delivery the lease is renewed when what is left of it would not cover the delivery.
+ * A row whose lease could not be renewed (another dispatcher took it) is left alone.
+ */
+export async function dispatchDue(db: Db, clock: Clock, channels: Channels, opts: number | DispatchOptions = {}): Promise<DispatchResult> {
+  const o: DispatchOptions = typeof opts === 'number' ? { limit: opts } : opts
+  const leaseMs = o.leaseMs ?? LEASE_MS
+  const timeoutOf = (c: OutboxChannel) => o.timeoutMs?.[c] ?? DELIVERY_TIMEOUT_MS[c]
+  const longest = Math.max(...(['email', 'sms', 'push'] as const).map(timeoutOf))
+  const limit = claimLimit(leaseMs, longest, o.limit ?? 20)
   const now = clock.now()
-  const leaseUntil = new Date(now.getTime() + 120_000)
+  let lease = new Date(now.getTime() + leaseMs)
   const claimed = await db.transaction().execute(async (trx) => {
     const due = await trx
       .selectFrom('outbox')
@@ -68,18 +121,33 @@ export async function dispatchDue(db: Db, clock: Clock, channels: Channels, limi
     if (due.length === 0) return []
     return trx
       .updateTable('outbox')
-      .set({ locked_until: leaseUntil, attempts: sql`attempts + 1` })
+      .set({ locked_until: lease, attempts: sql`attempts + 1` })
       .where('id', 'in', due.map((d) => d.id))
       .returning(['id', 'channel', 'payload', 'attempts'])
       .execute()
   })
 
   const result: DispatchResult = { sent: 0, retried: 0, failed: 0 }
-  for (const row of claimed) {
+  const lost = new Set<number>()
+  for (let i = 0; i < claimed.length; i++) {
+    const row = claimed[i]!
+    const timeoutMs = timeoutOf(row.channel)
+    // Renew when the rest of the lease would not cover this delivery (with a margin for recording it).
+    if (clock.now().getTime() + timeoutMs + 5_000 > lease.getTime()) {
+      const next = new Date(clock.now().getTime() + leaseMs)
+      const ids = claimed.slice(i).map((r) => r.id).filter((id) => !lost.has(id))
+      const renewed = await db.updateTable('outbox').set({ locked_until: next })
+        .where('id', 'in', ids).where('status', '=', 'pending').where('locked_until', '=', lease)
+        .returning('id').execute()
+      const kept = new Set(renewed.map((r) => r.id))
+      for (const id of ids) if (!kept.has(id)) lost.add(id)
+      lease = next
+    }
+    if (lost.has(row.id)) continue
     const channel = channels[row.channel]
     try {
       if (!channel) throw new PermanentDeliveryError(`no ${row.channel} channel configured`)
-      await channel(row.payload as Record<string, unknown>)
+      await deliverWithTimeout(channel, row.payload as Record<string, unknown>, timeoutMs)
       await db.updateTable('outbox')
         .set({ status: 'sent', sent_at: clock.now(), locked_until: null, last_error: null })
         .where('id', '=', row.id).execute()
@@ -116,7 +184,8 @@ export function startDispatcher(db: Db, clock: Clock, channels: Channels, opts: 
       do {
         again = false
         const r = await dispatchDue(db, clock, channels)
-        if (r.sent + r.retried + r.failed >= 20) again = true
+        // A claim is capped by the lease (claimLimit): whatever it took, there may be more.
+        if (r.sent + r.retried + r.failed > 0) again = true
       } while (again && !stopped)
     } catch (err) {
       opts.onError?.(err)
