@@ -61,7 +61,11 @@ export function claimLimit(leaseMs: number, timeoutMs: number, max = 20): number
   return Math.max(1, Math.min(max, Math.floor(leaseMs / timeoutMs) - 1))
 }
 
+export const LANES: readonly OutboxChannel[] = ['email', 'sms', 'push']
+
 export interface DispatchOptions {
+  /** One lane: only this channel's rows. Without it every lane runs side by side. */
+  channel?: OutboxChannel
   /** At most this many rows per claim (fewer when the lease demands it). */
   limit?: number
   leaseMs?: number
@@ -83,6 +87,9 @@ async function deliverWithTimeout(channel: Channel, payload: Record<string, unkn
   })
   try {
     await Promise.race([channel(payload, { signal: ac.signal }), timedOut])
+  } catch (err) {
+    // A channel that stops at the signal rejects with its own error: the reason is the timeout.
+    throw ac.signal.aborted ? ac.signal.reason : err
   } finally {
     clearTimeout(timer)
   }
@@ -93,6 +100,9 @@ async function deliverWithTimeout(channel: Channel, payload: Record<string, unkn
  * transaction (a slow SMTP server must not hold a database connection), then records the
  * outcome. Any number of dispatchers may run at once.
  *
+ * Each channel is its own lane (its own claims and its own loop in startDispatcher), so a
+ * push service that does not answer can never hold up e-mail or SMS.
+ *
  * The lease cannot run out under a delivery: a claim takes only as many rows as fit in the
  * lease at their channel's timeout, each delivery is aborted at that timeout, and before
  * each delivery the lease is renewed when what is left of it would not cover the delivery.
@@ -100,10 +110,14 @@ async function deliverWithTimeout(channel: Channel, payload: Record<string, unkn
  */
 export async function dispatchDue(db: Db, clock: Clock, channels: Channels, opts: number | DispatchOptions = {}): Promise<DispatchResult> {
   const o: DispatchOptions = typeof opts === 'number' ? { limit: opts } : opts
+  if (!o.channel) {
+    const results = await Promise.all(LANES.map((channel) => dispatchDue(db, clock, channels, { ...o, channel })))
+    return results.reduce((a, r) => ({ sent: a.sent + r.sent, retried: a.retried + r.retried, failed: a.failed + r.failed }))
+  }
+  const lane = o.channel
   const leaseMs = o.leaseMs ?? LEASE_MS
   const timeoutOf = (c: OutboxChannel) => o.timeoutMs?.[c] ?? DELIVERY_TIMEOUT_MS[c]
-  const longest = Math.max(...(['email', 'sms', 'push'] as const).map(timeoutOf))
-  const limit = claimLimit(leaseMs, longest, o.limit ?? 20)
+  const limit = claimLimit(leaseMs, timeoutOf(lane), o.limit ?? 20)
   const now = clock.now()
   let lease = new Date(now.getTime() + leaseMs)
   const claimed = await db.transaction().execute(async (trx) => {
@@ -111,6 +125,7 @@ export async function dispatchDue(db: Db, clock: Clock, channels: Channels, opts
       .selectFrom('outbox')
       .select(['id'])
       .where('status', '=', 'pending')
+      .where('channel', '=', lane)
       .where('next_attempt_at', '<=', now)
       .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
       .orderBy('next_attempt_at')
@@ -171,36 +186,42 @@ export async function dispatchDue(db: Db, clock: Clock, channels: Channels, opts
   return result
 }
 
-/** Runs the dispatcher on an interval and on demand (kick) until stopped. */
-export function startDispatcher(db: Db, clock: Clock, channels: Channels, opts: { intervalMs?: number; onError?: (e: unknown) => void } = {}) {
-  let running = false
-  let again = false
+/**
+ * Runs the dispatcher on an interval and on demand (kick) until stopped: one loop per
+ * channel (lane), so a slow channel delays only its own deliveries.
+ */
+export function startDispatcher(db: Db, clock: Clock, channels: Channels, opts: { intervalMs?: number; onError?: (e: unknown) => void; dispatch?: Omit<DispatchOptions, 'channel'> } = {}) {
   let stopped = false
-  const tick = async () => {
-    if (stopped) return
-    if (running) { again = true; return }
-    running = true
-    try {
-      do {
-        again = false
-        const r = await dispatchDue(db, clock, channels)
-        // A claim is capped by the lease (claimLimit): whatever it took, there may be more.
-        if (r.sent + r.retried + r.failed > 0) again = true
-      } while (again && !stopped)
-    } catch (err) {
-      opts.onError?.(err)
-    } finally {
-      running = false
+  const lanes = LANES.map((channel) => {
+    const lane = { running: false, again: false, tick: async () => {} }
+    lane.tick = async () => {
+      if (stopped) return
+      if (lane.running) { lane.again = true; return }
+      lane.running = true
+      try {
+        do {
+          lane.again = false
+          const r = await dispatchDue(db, clock, channels, { ...opts.dispatch, channel })
+          // A claim is capped by the lease (claimLimit): whatever it took, there may be more.
+          if (r.sent + r.retried + r.failed > 0) lane.again = true
+        } while (lane.again && !stopped)
+      } catch (err) {
+        opts.onError?.(err)
+      } finally {
+        lane.running = false
+      }
     }
-  }
-  const timer = setInterval(tick, opts.intervalMs ?? 2000)
+    return lane
+  })
+  const tickAll = () => { for (const lane of lanes) void lane.tick() }
+  const timer = setInterval(tickAll, opts.intervalMs ?? 2000)
   timer.unref()
   return {
-    kick: () => { void tick() },
+    kick: tickAll,
     async stop() {
       stopped = true
       clearInterval(timer)
-      while (running) await new Promise((r) => setTimeout(r, 10))
+      while (lanes.some((l) => l.running)) await new Promise((r) => setTimeout(r, 10))
     },
   }
 }
