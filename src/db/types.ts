@@ -104,6 +104,13 @@ export interface OutboxTable {
   last_error: string | null
   created_at: Timestamp
   sent_at: Timestamp | null
+  /** What the delivery was (e.g. reset, message, absence-sms); kept after the payload is erased. */
+  kind: string | null
+  /** Whom it was for; kept after the payload (address, phone number, text) is erased. */
+  recipient_id: number | null
+  failed_at: Timestamp | null
+  /** When the payload was erased (at delivery; failed rows after 30 days). */
+  erased_at: Timestamp | null
 }
 
 export interface TalkSlotTable {

@@ -30,7 +30,16 @@ export function backoffSeconds(attempt: number): number {
  */
 export async function enqueue(
   db: Executor,
-  item: { channel: OutboxChannel; payload: Record<string, unknown>; dedupeKey?: string; now: Date },
+  item: {
+    channel: OutboxChannel
+    payload: Record<string, unknown>
+    dedupeKey?: string
+    now: Date
+    /** What it is (reset, message, absence-sms, ...), kept after the payload is erased. */
+    kind?: string
+    /** The person it is for, kept after the payload is erased. */
+    recipientId?: number
+  },
 ): Promise<boolean> {
   const res = await db
     .insertInto('outbox')
@@ -38,6 +47,8 @@ export async function enqueue(
       channel: item.channel,
       payload: JSON.stringify(item.payload),
       dedupe_key: item.dedupeKey ?? null,
+      kind: item.kind ?? null,
+      recipient_id: item.recipientId ?? null,
       next_attempt_at: item.now,
       created_at: item.now,
     })
@@ -163,8 +174,10 @@ export async function dispatchDue(db: Db, clock: Clock, channels: Channels, opts
     try {
       if (!channel) throw new PermanentDeliveryError(`no ${row.channel} channel configured`)
       await deliverWithTimeout(channel, row.payload as Record<string, unknown>, timeoutMs)
+      // Delivered: the content goes (an e-mail's links, an SMS's phone number); kind, recipient, times and status stay.
+      const at = clock.now()
       await db.updateTable('outbox')
-        .set({ status: 'sent', sent_at: clock.now(), locked_until: null, last_error: null })
+        .set({ status: 'sent', sent_at: at, locked_until: null, last_error: null, payload: JSON.stringify({}), erased_at: at })
         .where('id', '=', row.id).execute()
       result.sent++
     } catch (err) {
@@ -174,6 +187,7 @@ export async function dispatchDue(db: Db, clock: Clock, channels: Channels, opts
       await db.updateTable('outbox')
         .set({
           status: permanent ? 'failed' : 'pending',
+          failed_at: permanent ? clock.now() : null,
           locked_until: null,
           last_error: message,
           next_attempt_at: new Date(clock.now().getTime() + backoffSeconds(row.attempts) * 1000),
@@ -224,4 +238,17 @@ export function startDispatcher(db: Db, clock: Clock, channels: Channels, opts: 
       while (lanes.some((l) => l.running)) await new Promise((r) => setTimeout(r, 10))
     },
   }
+}
+
+/** Failed deliveries keep their content this long (an admin may fix the cause and try again), then it is erased. */
+export const FAILED_KEEP_DAYS = 30
+
+/** Erases the content of deliveries that failed more than FAILED_KEEP_DAYS ago; run periodically. */
+export async function eraseOldFailedPayloads(db: Db, now: Date): Promise<number> {
+  const res = await db.updateTable('outbox')
+    .set({ payload: JSON.stringify({}), erased_at: now })
+    .where('status', '=', 'failed').where('erased_at', 'is', null)
+    .where('failed_at', '<', new Date(now.getTime() - FAILED_KEEP_DAYS * 86_400_000))
+    .executeTakeFirst()
+  return Number(res.numUpdatedRows)
 }
