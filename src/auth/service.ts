@@ -232,8 +232,13 @@ export async function changeUsername(db: Db, actor: Actor, input: { username: st
   return { ok: true }
 }
 
+/**
+ * A new password (the current one checked) ends every other session of the person: a
+ * stolen session dies when its owner changes the password. `keepSessionId` is the session
+ * the change was made in.
+ */
 export async function changePassword(
-  db: Db, actor: Actor, input: { currentPassword: string; newPassword: string; newPasswordConfirm: string },
+  db: Db, actor: Actor, input: { currentPassword: string; newPassword: string; newPasswordConfirm: string }, keepSessionId?: string,
 ): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
   const row = await db.selectFrom('persons').select('password_hash').where('id', '=', actor.id).executeTakeFirstOrThrow()
   const errors: FieldErrors = {}
@@ -242,7 +247,12 @@ export async function changePassword(
   Object.assign(errors, validatePassword(input.newPassword, 'newPassword'))
   if (!errors.newPassword && input.newPassword !== input.newPasswordConfirm) errors.newPasswordConfirm = { key: 'auth:errors.passwordMismatch' }
   if (Object.keys(errors).length) return { ok: false, errors }
-  await db.updateTable('persons').set({ password_hash: await hashPassword(input.newPassword) }).where('id', '=', actor.id).execute()
+  const passwordHash = await hashPassword(input.newPassword)
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('persons').set({ password_hash: passwordHash }).where('id', '=', actor.id).execute()
+    await trx.deleteFrom('sessions').where(sql`(data->>'personId')::int`, '=', actor.id)
+      .$if(keepSessionId !== undefined, (q) => q.where('sid', '!=', keepSessionId!)).execute()
+  })
   return { ok: true }
 }
 

@@ -70,8 +70,10 @@ export interface SessionTable { sid: string; data: Json<Record<string, unknown>>
 export interface AccountTokenTable {
   id: Generated<number>
   person_id: number
-  purpose: 'activation' | 'reset'
+  purpose: 'activation' | 'reset' | 'email'
   token_hash: string
+  /** The address an 'email' token confirms (null for other purposes). */
+  new_email: Generated<string | null>
   expires_at: Timestamp
   used_at: Timestamp | null
   created_at: Timestamp

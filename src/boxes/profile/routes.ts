@@ -31,7 +31,7 @@ export default async function profileRoutes(app: FastifyInstance) {
     const raw = (req.body ?? {}) as Record<string, unknown>
     const result = await changePassword(db, req.actor!, {
       currentPassword: str(raw.currentPassword), newPassword: str(raw.newPassword), newPasswordConfirm: str(raw.newPasswordConfirm),
-    })
+    }, req.session.sessionId)
     if (!result.ok) {
       reply.code(422)
       return render(req, reply, { errors: result.errors, form: 'password' })
