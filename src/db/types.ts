@@ -79,8 +79,10 @@ export interface SessionTable { sid: string; data: Json<Record<string, unknown>>
 export interface AccountTokenTable {
   id: Generated<number>
   person_id: number
-  purpose: 'activation' | 'reset'
+  purpose: 'activation' | 'reset' | 'email'
   token_hash: string
+  /** The address an 'email' token confirms (null for other purposes). */
+  new_email: Generated<string | null>
   expires_at: Timestamp
   used_at: Timestamp | null
   created_at: Timestamp
@@ -113,6 +115,13 @@ export interface OutboxTable {
   last_error: string | null
   created_at: Timestamp
   sent_at: Timestamp | null
+  /** What the delivery was (e.g. reset, message, absence-sms); kept after the payload is erased. */
+  kind: string | null
+  /** Whom it was for; kept after the payload (address, phone number, text) is erased. */
+  recipient_id: number | null
+  failed_at: Timestamp | null
+  /** When the payload was erased (at delivery; failed rows after 30 days). */
+  erased_at: Timestamp | null
 }
 
 export interface RateLimitTable { key: string; count: number; reset_at: Timestamp }

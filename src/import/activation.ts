@@ -38,6 +38,8 @@ async function invite(trx: Executor, people: Invitee[], now: Date, baseUrl: stri
           text: t('auth:email.activation.body', { name: p.given_name, link: `${baseUrl}/activate/${tokens[j]!.token}`, days: ACTIVATION_DAYS }),
         }),
         dedupe_key: dedupe(p.id),
+        kind: 'activation',
+        recipient_id: p.id,
         next_attempt_at: now,
         created_at: now,
       }

@@ -24,6 +24,16 @@ t.test('only administrators: everyone else gets 404', async (t) => {
     t.equal((await c.get(`/staff/admin/units/${world.school}`)).statusCode, 404, who)
     t.equal((await c.post(`/staff/admin/units/${world.school}/people/${world.maria}/deactivate`)).statusCode, 404, who)
   }
+  // The upload's body is never read for anyone but an administrator: refused before parsing
+  // (onRequest), so the answer is the bare 404, not the page rendered after the body.
+  const karin = await loginAs(app, 'karin.berg')
+  const big = await upload(karin, 'big.json', 'x'.repeat(2_000_000))
+  t.equal(big.statusCode, 404, 'staff: 404 for an upload')
+  t.equal(big.body, 'Not found', 'refused before the body was read')
+  const anon = await app.inject({ method: 'POST', url: '/staff/admin/import', payload: 'x'.repeat(1000),
+    headers: { 'content-type': 'multipart/form-data; boundary=x' } })
+  t.equal(anon.statusCode, 404, 'logged out: 404 for an upload')
+  t.equal(anon.body, 'Not found')
   const admin = await loginAs(app, 'admin')
   t.equal((await admin.get('/staff/admin/units/999999')).statusCode, 404)
   t.equal((await admin.get('/staff/admin/units/abc')).statusCode, 404)

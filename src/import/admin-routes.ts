@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { requireAdmin } from '../web/guards.js'
+import { requireAdmin, requireAdminBeforeBody } from '../web/guards.js'
 import { FormBody, Id } from '../web/schemas.js'
 import { importDocument } from './ss12000.js'
 import { parseMultipart, MultipartError, type UploadedFile } from './multipart.js'
@@ -60,7 +60,7 @@ export default async function importAdminRoutes(fastify: FastifyInstance) {
     } catch (err) { return notFound(err, reply) }
   })
 
-  app.post('/staff/admin/import', { preHandler: requireAdmin, bodyLimit: UPLOAD_LIMIT, schema: { body: FormBody } }, async (req, reply) => {
+  app.post('/staff/admin/import', { onRequest: requireAdminBeforeBody, preHandler: requireAdmin, bodyLimit: UPLOAD_LIMIT, schema: { body: FormBody } }, async (req, reply) => {
     const file = req.upload
     try {
       if (!file || file.data.length === 0) {

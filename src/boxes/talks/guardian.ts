@@ -250,6 +250,8 @@ export async function sendTalkReminders(db: Db, clock: Clock, ctx: { baseUrl: st
           channel: 'email',
           payload: { to: g.email, subject: t('talks:email.reminderSubject'), text: t('talks:email.reminderBody', { name: g.given_name, link: `${ctx.baseUrl}${link}` }) },
           dedupeKey: `talk-reminder:${b.slot_id}:${b.child_id}:${toIsoDate(new Date(b.starts_at))}:to:${g.guardian_id}`,
+          kind: 'talkReminder',
+          recipientId: g.guardian_id,
           now,
         })
       }
