@@ -12,6 +12,7 @@ import { installRateLimits } from './web/rate-limits.js'
 import { installInputGuard } from './web/input-guard.js'
 import opsRoutes from './web/ops-routes.js'
 import authRoutes from './auth/routes.js'
+import emailChangeRoutes from './auth/email-change-routes.js'
 import profileRoutes from './boxes/profile/routes.js'
 import settingsRoutes from './boxes/settings/routes.js'
 import staffRoutes from './staff/routes.js'
@@ -93,6 +94,7 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions = {}): Promise<
 
   await app.register(opsRoutes, { devMail: opts.devMail })
   await app.register(authRoutes)
+  await app.register(emailChangeRoutes)
   await app.register(profileRoutes)
   await app.register(settingsRoutes, { sections: FEATURES.flatMap((f) => f.settingsSections ?? []) })
   await app.register(staffRoutes, { links: FEATURES.flatMap((f) => f.staffLinks ?? []) })

@@ -26,8 +26,8 @@ export interface Feature {
   settingsSections?: SettingsSection[]
   /** A count on the purple bar, keyed by `key`: an SQL expression of the person's id, read with the session. */
   barCounter?: BarCount
-  /** Periodic upkeep (every few minutes, on every instance: make it idempotent), e.g. reminders. */
-  housekeeping?: (db: Db, clock: Clock) => Promise<unknown>
+  /** Periodic upkeep (every few minutes, on every instance: make it idempotent), e.g. reminders; `baseUrl` for links in e-mails. */
+  housekeeping?: (db: Db, clock: Clock, ctx: { baseUrl: string }) => Promise<unknown>
   /** Demo content, in the demo world's transaction; dates relative to `clock.today()`. */
   demo?: (db: Db, clock: Clock, world: DemoWorld) => Promise<void>
   /** District content (`npm run seed:district`): set-based SQL for the whole district. */
