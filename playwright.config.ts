@@ -1,12 +1,17 @@
+import { createHash } from 'node:crypto'
 import { defineConfig } from '@playwright/test'
 
 // Two servers, one per project, so the JavaScript-on and -off journeys never see each
 // other's writes. The clock is frozen on a school Tuesday at 07:10 in Stockholm.
 export const E2E_NOW = process.env.E2E_NOW ?? '2026-12-01T07:10:00+01:00'
-const PORTS = { js: 3901, nojs: 3902 }
+// Each checkout gets its own ports and data folders, so two checkouts on one machine (git
+// worktrees) can run their journeys at the same time; E2E_PORT chooses the first port.
+const CHECKOUT = createHash('sha1').update(process.cwd()).digest('hex').slice(0, 8)
+const FIRST_PORT = Number(process.env.E2E_PORT) || 3901 + (parseInt(CHECKOUT.slice(0, 4), 16) % 40) * 2
+const PORTS = { js: FIRST_PORT, nojs: FIRST_PORT + 1 }
 
 function server(name: keyof typeof PORTS) {
-  const dir = `/tmp/hubben-e2e-${name}`
+  const dir = `/tmp/hubben-e2e-${CHECKOUT}-${name}`
   return {
     command: `rm -rf ${dir} && exec npx tsx src/main.ts`,
     url: `http://127.0.0.1:${PORTS[name]}/healthz`,

@@ -12,10 +12,13 @@ import { installRateLimits } from './web/rate-limits.js'
 import { installInputGuard } from './web/input-guard.js'
 import opsRoutes from './web/ops-routes.js'
 import authRoutes from './auth/routes.js'
+import emailChangeRoutes from './auth/email-change-routes.js'
 import profileRoutes from './boxes/profile/routes.js'
 import settingsRoutes from './boxes/settings/routes.js'
 import staffRoutes from './staff/routes.js'
 import startRoutes from './start/routes.js'
+import familyRoutes from './family/routes.js'
+import accessibilityRoutes from './accessibility/routes.js'
 import { initI18n } from './web/i18n.js'
 import { queryCounter } from './db/index.js'
 import { BOXES, FEATURES } from './boxes/index.js'
@@ -95,6 +98,7 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions = {}): Promise<
 
   await app.register(opsRoutes, { devMail: opts.devMail })
   await app.register(authRoutes)
+  await app.register(emailChangeRoutes)
   await app.register(profileRoutes)
   await app.register(settingsRoutes, { sections: FEATURES.flatMap((f) => f.settingsSections ?? []) })
   await app.register(staffRoutes, { links: FEATURES.flatMap((f) => f.staffLinks ?? []) })
@@ -103,6 +107,8 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions = {}): Promise<
     if (f.staffRoutes) await app.register(f.staffRoutes)
   }
   await app.register(startRoutes, { boxes: BOXES })
+  await app.register(familyRoutes, { boxes: BOXES })
+  await app.register(accessibilityRoutes)
 
   // The benchmark's baseline (npm run bench): a bare route on the same server setup, one
   // trivial SQL statement and a tiny template. Exists only with HUBBEN_BENCH=1 outside production.

@@ -13,6 +13,8 @@ export interface Config {
   dataDir: string
   sessionSecret: string
   sessionIdleMinutes: number
+  /** Absolute lifetime of a login, however active: after it the person logs in again. */
+  sessionMaxHours: number
   smtpUrl: string | undefined
   mailFrom: string
   /** SMS gateway (46elks API shape); unset: SMS are kept in DATA_DIR/sms. */
@@ -157,6 +159,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     sessionSecret,
     sessionIdleMinutes: int(env, 'SESSION_IDLE_MINUTES', 120, 5, 24 * 60),
+    sessionMaxHours: int(env, 'SESSION_MAX_HOURS', 12, 1, 24 * 30),
     smtpUrl,
     mailFrom: env.MAIL_FROM || 'Hubben <no-reply@hubben.local>',
     sms: smsSettings(env),

@@ -9,6 +9,7 @@ import { mailChannel, startDispatcher, type Channels } from './notify/outbox.js'
 import { extraChannels } from './notify/channels.js'
 import { isDatabaseEmpty, seedDemo, DEMO_PASSWORD, demoLogins } from './demo/seed.js'
 import { startMaintenance } from './maintenance.js'
+import { startAddressSchedule } from './import/scheduler.js'
 
 async function main() {
   const started = performance.now()
@@ -39,6 +40,9 @@ async function main() {
     },
   )
   const maintenance = startMaintenance(handle.db, clock, config)
+  // The nightly address transfer (02:00 Stockholm), when a directory for its files is set.
+  const addressDir = process.env.ADDRESS_IMPORT_DIR
+  const addresses = addressDir ? startAddressSchedule({ db: handle.db, clock, dir: addressDir, log: app.log }) : null
 
   let closing = false
   const shutdown = async (signal: string) => {
@@ -48,6 +52,7 @@ async function main() {
     await app.close()
     await dispatcher.stop()
     maintenance.stop()
+    await addresses?.stop()
     await handle.close()
     process.exit(0)
   }

@@ -5,16 +5,21 @@ import { purgeExpiredSessions } from './web/session-store.js'
 import { purgeLoginFailures } from './auth/service.js'
 import { purgeRateLimits } from './web/rate-limits.js'
 import { FEATURES } from './boxes/index.js'
+import { eraseOldFailedPayloads } from './notify/outbox.js'
 
-/** Periodic housekeeping: expired sessions, old login failures and rate limits, and each box's own (its manifest's `housekeeping`). */
-export function startMaintenance(db: Db, clock: Clock, _config: Config) {
+/**
+ * Periodic housekeeping: expired sessions, old login failures and rate-limit windows, failed
+ * deliveries' content after 30 days, and each box's own (its manifest's `housekeeping`).
+ */
+export function startMaintenance(db: Db, clock: Clock, config: Config) {
   const run = async () => {
     try {
       await purgeExpiredSessions(db, clock.now())
       await purgeLoginFailures(db, clock.now())
       await purgeRateLimits(db, clock.now())
+      await eraseOldFailedPayloads(db, clock.now())
       // Each box's own upkeep (talks: the day-before reminders); idempotent, so two instances may both run it.
-      for (const f of FEATURES) if (f.housekeeping) await f.housekeeping(db, clock)
+      for (const f of FEATURES) if (f.housekeeping) await f.housekeeping(db, clock, { baseUrl: config.baseUrl })
     } catch {
       // The next round tries again; a database outage is reported by /readyz.
     }

@@ -15,6 +15,8 @@ export const PAGES: BenchPage[] = [
   // apart from every page's own work.
   { name: 'baseline, logged in', request: () => benchGet('/bench/baseline') },
   { name: 'start page', request: (s) => benchGet(`/children/${s.childId}`) },
+  // The family page (issue 18), for the guardians of more than one child.
+  { name: 'family page', request: (s) => (s.siblings ? benchGet('/family') : null) },
   ...fromBoxes.filter((p) => !p.staff),
   ...fromBoxes.filter((p) => p.staff),
 ]

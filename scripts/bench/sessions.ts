@@ -3,7 +3,7 @@
 import pg from 'pg'
 import type { BenchPage, BenchRequest, BenchSession, StaffBenchSession } from './pages.js'
 import { DISTRICT_PASSWORD } from '../../src/demo/district.js'
-import { BASE, TODAY, log, opt } from './options.js'
+import { BASE, NOW, TODAY, log, opt } from './options.js'
 
 // ---- a small browser ----------------------------------------------------------------
 
@@ -73,11 +73,17 @@ export async function benchSessions(n: number): Promise<BenchSession[]> {
   const { rows } = await db.query(`
     select p.username, c.id as child_id, u.kind, (u.kind = 'preschool' or (u.has_fritids and c.in_fritids)) as in_care,
       (select cp.conversation_id from conversation_participants cp join conversations cv on cv.id = cp.conversation_id
-        where cp.person_id = p.id and cv.child_id = c.id order by cv.last_message_at desc limit 1) as conversation_id
+        where cp.person_id = p.id and cv.child_id = c.id order by cv.last_message_at desc limit 1) as conversation_id,
+      (select count(*) from guardianships where guardian_id = p.id) > 1 as siblings,
+      (exists (select 1 from talk_slots s join talk_rounds r on r.id = s.round_id join group_memberships gm on gm.group_id = r.group_id
+          where gm.child_id = c.id and s.starts_at > $2 and r.last_booking_day >= $3::date
+            and not exists (select 1 from talk_bookings b where b.slot_id = s.id)
+            and not exists (select 1 from talk_bookings o where o.round_id = r.id and o.child_id = c.id))
+        or exists (select 1 from talk_bookings b join talk_slots s on s.id = b.slot_id where b.child_id = c.id and s.starts_at > $2)) as has_talks
     from persons p
     join lateral (select min(child_id) as child_id from guardianships where guardian_id = p.id) g on true
     join persons c on c.id = g.child_id join units u on u.id = c.unit_id
-    where p.username = any($1) order by p.username`, [usernames])
+    where p.username = any($1) order by p.username`, [usernames, NOW, TODAY])
   await db.end()
   const started = performance.now()
   const sessions = await pool(rows, 4, async (r) => {
@@ -85,8 +91,8 @@ export async function benchSessions(n: number): Promise<BenchSession[]> {
     await b.login(r.username)
     await b.get(`/children/${r.child_id}`)
     return {
-      username: r.username, cookie: b.cookie, csrf: b.csrf, childId: r.child_id, unitKind: r.kind, inCare: r.in_care,
-      conversationId: r.conversation_id, today: TODAY,
+      username: r.username, cookie: b.cookie, csrf: b.csrf, childId: r.child_id, unitKind: r.kind, inCare: r.in_care, hasTalks: r.has_talks,
+      conversationId: r.conversation_id, today: TODAY, siblings: r.siblings,
     } satisfies BenchSession
   })
   log(`Logged in ${sessions.length} guardians of ${new Set(sessions.map((s) => s.username.slice(0, 6))).size} families in ${((performance.now() - started) / 1000).toFixed(1)} s.`)

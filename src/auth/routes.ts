@@ -6,6 +6,7 @@ import { EmailForm, LoginQuery, TokenParams } from './schemas.js'
 import { isLocale, translator } from '../web/i18n.js'
 import { formatters } from '../web/format.js'
 import { safeNext } from '../web/redirect.js'
+import { startLoggedInSession } from '../web/session.js'
 import { isStaff } from '../people/service.js'
 import * as auth from './service.js'
 import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS, deviceFor, makeDeviceCookie } from './device-cookie.js'
@@ -51,12 +52,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
         formError: result.reason === 'throttled' ? 'auth:login.throttled' : 'auth:login.invalid',
       })
     }
-    const lang = req.session.lang
-    // A new session id at login: an id planted before login is worth nothing after it.
-    await req.session.regenerate()
-    req.session.personId = result.personId
-    req.session.seenAt = clock.now().getTime()
-    if (lang) req.session.lang = lang
+    await startLoggedInSession(req, result.personId, clock.now())
     if (!device) {
       reply.setCookie(DEVICE_COOKIE, makeDeviceCookie(config.sessionSecret, auth.normalizeUsername(username)), {
         path: '/login', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: DEVICE_COOKIE_DAYS * 86_400,
@@ -89,9 +85,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
       username: str(body.username), password: str(raw?.password), passwordConfirm: str(raw?.passwordConfirm),
     })
     if (result.ok) {
-      await req.session.regenerate()
-      req.session.personId = result.personId
-      req.session.seenAt = clock.now().getTime()
+      await startLoggedInSession(req, result.personId, clock.now())
       reply.flash({ kind: 'success', key: 'auth:activate.done' })
       return reply.redirect('/', 303)
     }

@@ -120,10 +120,12 @@ export async function checkToken(db: Executor, token: string, purpose: 'activati
   return { state: 'valid', personId: row.person_id, givenName: row.given_name }
 }
 
-async function mailLink(db: Executor, to: { email: string; locale: Locale; givenName: string }, kind: 'activation' | 'reset', link: string, now: Date) {
+async function mailLink(db: Executor, to: { personId: number; email: string; locale: Locale; givenName: string }, kind: 'activation' | 'reset', link: string, now: Date) {
   const t = translator(to.locale)
   await enqueue(db, {
     channel: 'email',
+    kind,
+    recipientId: to.personId,
     now,
     payload: {
       to: to.email,
@@ -147,7 +149,7 @@ export async function sendActivation(db: Db, clock: Clock, baseUrl: string, emai
     if (!person) return { ok: false as const, reason: 'unknown' as const }
     if (person.password_hash) return { ok: false as const, reason: 'active' as const }
     const token = await createToken(trx, person.id, 'activation', now, ACTIVATION_DAYS * 86_400_000)
-    await mailLink(trx, { email: person.email!, locale: person.locale, givenName: person.given_name }, 'activation', `${baseUrl}/activate/${token}`, now)
+    await mailLink(trx, { personId: person.id, email: person.email!, locale: person.locale, givenName: person.given_name }, 'activation', `${baseUrl}/activate/${token}`, now)
     return { ok: true as const, personId: person.id }
   })
 }
@@ -193,7 +195,7 @@ export async function requestPasswordReset(db: Db, clock: Clock, baseUrl: string
       .where(sql`lower(email)`, '=', address).where('password_hash', 'is not', null).execute()
     for (const p of people) {
       const token = await createToken(trx, p.id, 'reset', now, RESET_MINUTES * 60_000)
-      await mailLink(trx, { email: p.email!, locale: p.locale, givenName: p.given_name }, 'reset', `${baseUrl}/password/reset/${token}`, now)
+      await mailLink(trx, { personId: p.id, email: p.email!, locale: p.locale, givenName: p.given_name }, 'reset', `${baseUrl}/password/reset/${token}`, now)
     }
   })
 }
@@ -230,8 +232,13 @@ export async function changeUsername(db: Db, actor: Actor, input: { username: st
   return { ok: true }
 }
 
+/**
+ * A new password (the current one checked) ends every other session of the person: a
+ * stolen session dies when its owner changes the password. `keepSessionId` is the session
+ * the change was made in.
+ */
 export async function changePassword(
-  db: Db, actor: Actor, input: { currentPassword: string; newPassword: string; newPasswordConfirm: string },
+  db: Db, actor: Actor, input: { currentPassword: string; newPassword: string; newPasswordConfirm: string }, keepSessionId?: string,
 ): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
   const row = await db.selectFrom('persons').select('password_hash').where('id', '=', actor.id).executeTakeFirstOrThrow()
   const errors: FieldErrors = {}
@@ -240,7 +247,12 @@ export async function changePassword(
   Object.assign(errors, validatePassword(input.newPassword, 'newPassword'))
   if (!errors.newPassword && input.newPassword !== input.newPasswordConfirm) errors.newPasswordConfirm = { key: 'auth:errors.passwordMismatch' }
   if (Object.keys(errors).length) return { ok: false, errors }
-  await db.updateTable('persons').set({ password_hash: await hashPassword(input.newPassword) }).where('id', '=', actor.id).execute()
+  const passwordHash = await hashPassword(input.newPassword)
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('persons').set({ password_hash: passwordHash }).where('id', '=', actor.id).execute()
+    await trx.deleteFrom('sessions').where(sql`(data->>'personId')::int`, '=', actor.id)
+      .$if(keepSessionId !== undefined, (q) => q.where('sid', '!=', keepSessionId!)).execute()
+  })
   return { ok: true }
 }
 

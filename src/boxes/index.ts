@@ -1,6 +1,7 @@
 import type { BoxManifest, Feature } from '../web/box.js'
 import { notify } from '../notify/index.js'
 import { admin } from '../admin/index.js'
+import { dataImport } from '../import/index.js'
 import { messages } from './messages/index.js'
 import { talks } from './talks/index.js'
 import { timetable } from './timetable/index.js'
@@ -24,4 +25,4 @@ export const BOXES: readonly BoxManifest[] = [
 ]
 
 /** The parts without a tile, then the boxes: everything the app is built from. */
-export const FEATURES: readonly Feature[] = [notify, admin, ...BOXES]
+export const FEATURES: readonly Feature[] = [notify, admin, dataImport, ...BOXES]

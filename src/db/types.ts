@@ -5,6 +5,9 @@ import type { TimetableTables } from '../boxes/timetable/tables.js'
 import type { AbsenceTables } from '../boxes/absence/tables.js'
 import type { CareScheduleTables } from '../boxes/care-schedule/tables.js'
 import type { TalksTables } from '../boxes/talks/tables.js'
+import type { CalendarTables } from '../boxes/calendar/tables.js'
+import type { PlansTables } from '../boxes/plans/tables.js'
+import type { ImportTables } from '../import/tables.js'
 import type { InformationTables } from '../boxes/information/tables.js'
 import type { BlogTables } from '../boxes/blog/tables.js'
 
@@ -32,6 +35,7 @@ export interface GroupTable {
   name: string
   kind: 'class' | 'teaching' | 'department' | 'fritids'
   external_id: string | null
+  ended_at: Generated<Date | null>
 }
 
 export type Role = 'guardian' | 'child' | 'staff' | 'admin'
@@ -57,6 +61,12 @@ export interface PersonTable {
   activated_at: Timestamp | null
   external_id: string | null
   created_at: Generated<Timestamp>
+  /** Left the import file: no access, history kept. */
+  ended_at: Generated<Date | null>
+  /** An administrator turned the account off. */
+  deactivated_at: Generated<Date | null>
+  /** Skyddad identitet: no address is kept and nothing is shown to others. */
+  protected_identity: Generated<boolean>
 }
 
 export interface GuardianshipTable { guardian_id: number; child_id: number }
@@ -73,8 +83,10 @@ export interface SessionTable { sid: string; data: Json<Record<string, unknown>>
 export interface AccountTokenTable {
   id: Generated<number>
   person_id: number
-  purpose: 'activation' | 'reset'
+  purpose: 'activation' | 'reset' | 'email'
   token_hash: string
+  /** The address an 'email' token confirms (null for other purposes). */
+  new_email: Generated<string | null>
   expires_at: Timestamp
   used_at: Timestamp | null
   created_at: Timestamp
@@ -107,6 +119,13 @@ export interface OutboxTable {
   last_error: string | null
   created_at: Timestamp
   sent_at: Timestamp | null
+  /** What the delivery was (e.g. reset, message, absence-sms); kept after the payload is erased. */
+  kind: string | null
+  /** Whom it was for; kept after the payload (address, phone number, text) is erased. */
+  recipient_id: number | null
+  failed_at: Timestamp | null
+  /** When the payload was erased (at delivery; failed rows after 30 days). */
+  erased_at: Timestamp | null
 }
 
 export interface RateLimitTable { key: string; count: number; reset_at: Timestamp }
@@ -131,4 +150,4 @@ export interface CoreTables {
  * The whole schema. Each box declares its own tables in `src/boxes/<box>/tables.ts`
  * and adds its interface to this list.
  */
-export interface Database extends CoreTables, MessagesTables, PushTables, CareScheduleTables, TimetableTables, AbsenceTables, TalksTables, InformationTables, BlogTables {}
+export interface Database extends CoreTables, MessagesTables, PushTables, CareScheduleTables, TimetableTables, AbsenceTables, TalksTables, ImportTables, CalendarTables, PlansTables, InformationTables, BlogTables {}

@@ -8,8 +8,12 @@ import type { Db } from '../db/index.js'
 
 export const FAILED_PAGE_SIZE = 100
 
-/** Who a delivery was for, as an admin needs to follow it up (address or person), never its content. */
-function recipientOf(channel: string, payload: Record<string, unknown>): string {
+/**
+ * Who a delivery was for, as an admin needs to follow it up (address or person), never its
+ * content. After the content is erased (30 days after failing) only the person's number is left.
+ */
+function recipientOf(channel: string, payload: Record<string, unknown>, recipientId: number | null): string {
+  if (!payload.to && !payload.personId) return recipientId ? `#${recipientId}` : ''
   if (channel === 'email' || channel === 'sms') return String(payload.to ?? '')
   if (channel === 'push') return payload.personId ? `#${String(payload.personId)}` : ''
   return ''
@@ -19,7 +23,7 @@ function recipientOf(channel: string, payload: Record<string, unknown>): string 
 export async function failedDeliveries(db: Db) {
   const [rows, counts] = await Promise.all([
     db.selectFrom('outbox')
-      .select(['id', 'channel', 'payload', 'attempts', 'last_error', 'created_at', 'next_attempt_at'])
+      .select(['id', 'channel', 'payload', 'recipient_id', 'erased_at', 'attempts', 'last_error', 'created_at', 'next_attempt_at'])
       .where('status', '=', 'failed')
       .orderBy('created_at', 'desc').orderBy('id', 'desc')
       .limit(FAILED_PAGE_SIZE)
@@ -33,7 +37,8 @@ export async function failedDeliveries(db: Db) {
     rows: rows.map((r) => ({
       id: r.id,
       channel: r.channel,
-      recipient: recipientOf(r.channel, r.payload as Record<string, unknown>),
+      recipient: recipientOf(r.channel, r.payload as Record<string, unknown>, r.recipient_id),
+      erased: r.erased_at !== null,
       attempts: r.attempts,
       error: r.last_error ?? '',
       createdAt: r.created_at,
@@ -59,7 +64,7 @@ export default async function outboxAdminRoutes(fastify: FastifyInstance) {
   app.post('/staff/outbox/:id/retry', { ...pre, schema: { params: Type.Object({ id: Id }), body: FormBody } }, async (req, reply) => {
     const res = await db.updateTable('outbox')
       .set({ status: 'pending', attempts: 0, next_attempt_at: clock.now(), locked_until: null })
-      .where('id', '=', Number(req.params.id)).where('status', '=', 'failed')
+      .where('id', '=', Number(req.params.id)).where('status', '=', 'failed').where('erased_at', 'is', null)
       .executeTakeFirst()
     if (Number(res.numUpdatedRows) === 0) return reply.callNotFound()
     app.outboxKick()

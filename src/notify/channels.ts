@@ -2,6 +2,7 @@ import type { Config } from '../config.js'
 import type { Channels } from './outbox.js'
 import { pushChannel, resolveVapid, webPushSend } from './push.js'
 import { smsChannel } from './sms.js'
+import { publicOnlyAgent } from './push-endpoints.js'
 
 /**
  * Channels beyond e-mail (SMS, push), built from configuration. Each box that adds a
@@ -11,5 +12,7 @@ import { smsChannel } from './sms.js'
 export async function extraChannels(_config: Config): Promise<Omit<Partial<Channels>, 'email'>> {
   // Push needs VAPID keys: from the environment, or generated into DATA_DIR outside production.
   const vapid = resolveVapid(_config)
-  return { sms: smsChannel(_config), ...(vapid ? { push: pushChannel(webPushSend(vapid)) } : {}) }
+  // In production push messages go out only to public addresses (checked at each connection).
+  const extra = _config.env === 'production' ? { agent: publicOnlyAgent() } : {}
+  return { sms: smsChannel(_config), ...(vapid ? { push: pushChannel(webPushSend(vapid, extra)) } : {}) }
 }

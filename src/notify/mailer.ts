@@ -19,7 +19,11 @@ export class PermanentDeliveryError extends Error {}
 
 export function smtpMailer(url: string, from: string): Mailer {
   // A pooled transport keeps connections open between mails (a morning of notices is many mails).
-  const transport = nodemailer.createTransport(url + (url.includes('?') ? '&' : '?') + 'pool=true')
+  // Timeouts below the outbox's e-mail timeout (DELIVERY_TIMEOUT_MS), so a hung server is
+  // given up on by nodemailer itself; settings in SMTP_URL's query win.
+  const extra = { pool: 'true', connectionTimeout: '10000', greetingTimeout: '10000', socketTimeout: '15000' }
+  const query = Object.entries(extra).filter(([k]) => !new RegExp(`[?&]${k}=`).test(url)).map(([k, v]) => `${k}=${v}`).join('&')
+  const transport = nodemailer.createTransport(url + (query ? (url.includes('?') ? '&' : '?') + query : ''))
   return {
     kind: 'smtp',
     async send(msg) {

@@ -63,7 +63,7 @@ export async function createNotifications(db: Executor, n: NewNotification): Pro
       tag: `${n.area}:${n.link}`,
       lang: s.locale,
     }
-    await enqueue(db, { channel: 'push', payload: payload as unknown as Record<string, unknown>, now: n.now })
+    await enqueue(db, { channel: 'push', payload: payload as unknown as Record<string, unknown>, kind: `push:${n.area}`, recipientId: s.person_id, now: n.now })
   }
 }
 

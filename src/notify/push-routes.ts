@@ -12,6 +12,7 @@ import type { Actor } from '../people/service.js'
 import type { SettingsSection } from '../web/box.js'
 import { AREAS } from './notifications.js'
 import { removingGoneSubscriptions, resolveVapid } from './push.js'
+import { endpointIsPublic, saveSubscription } from './push-endpoints.js'
 
 const ENDPOINT = /^https:\/\/[^\s]{1,2000}$/
 const B64URL = (min: number, max: number) => new RegExp(`^[A-Za-z0-9_-]{${min},${max}}={0,2}$`)
@@ -62,12 +63,13 @@ export default async function pushRoutes(fastify: FastifyInstance) {
     if (!ENDPOINT.test(endpoint) || !B64URL(80, 100).test(p256dh) || !B64URL(16, 32).test(auth)) {
       return reply.code(422).type('text/plain; charset=utf-8').send(req.t('notifications:push.invalidSubscription'))
     }
-    // A device belongs to whoever turned push on last (a shared family tablet changes hands).
-    await db.insertInto('push_subscriptions')
-      .values({ person_id: req.actor!.id, endpoint, p256dh, auth, created_at: clock.now() })
-      .onConflict((oc) => oc.column('endpoint').doUpdateSet({ person_id: req.actor!.id, p256dh, auth }))
-      .execute()
-    return done(req, reply, 'notifications:push.subscribed')
+    // In production an endpoint must be on the public internet (never our own network).
+    if (app.deps.config.env === 'production' && !(await endpointIsPublic(endpoint))) {
+      return reply.code(422).type('text/plain; charset=utf-8').send(req.t('notifications:push.endpointRefused'))
+    }
+    // A device belongs to whoever turned push on last (a shared family tablet changes hands); at most 10 per person.
+    const replaced = await saveSubscription(db, req.actor!.id, { endpoint, p256dh, auth }, clock.now())
+    return done(req, reply, replaced ? 'notifications:push.subscribedOldestRemoved' : 'notifications:push.subscribed')
   })
 
   app.post('/settings/push/subscriptions/remove', { preHandler: requireLogin, schema: { body: FormBody } }, async (req, reply) => {

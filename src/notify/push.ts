@@ -80,7 +80,8 @@ export function webPushSend(vapid: VapidKeys, extra: { agent?: import('node:http
   return (target, body, opts) => webpush.sendNotification(target, body, {
     ...opts,
     ...extra,
-    timeout: 15_000,
+    // Below the outbox's push timeout (DELIVERY_TIMEOUT_MS.push).
+    timeout: 4_000,
     vapidDetails: { subject: vapid.subject, publicKey: vapid.publicKey, privateKey: vapid.privateKey },
   })
 }

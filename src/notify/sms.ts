@@ -40,14 +40,15 @@ export function toE164(raw: string | null | undefined): string | null {
 export function gatewaySmsChannel(settings: SmsSettings, opts: { timeoutMs?: number } = {}): Channel {
   const url = `${settings.apiUrl.replace(/\/$/, '')}/a1/sms`
   const auth = `Basic ${Buffer.from(`${settings.user}:${settings.password}`).toString('base64')}`
-  return async (payload) => {
+  return async (payload, ctx) => {
     const msg = payload as unknown as SmsMessage
+    const timeout = AbortSignal.timeout(opts.timeoutMs ?? 10_000)
     const body = new URLSearchParams({ from: settings.from, to: msg.to, message: msg.message })
     const res = await fetch(url, {
       method: 'POST',
       headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
       body: body.toString(),
-      signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000),
+      signal: ctx?.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout,
     })
     // Drain the body so the connection can be reused; its text may echo the number, so it is not logged.
     await res.text().catch(() => '')

@@ -26,8 +26,8 @@ export interface Feature {
   settingsSections?: SettingsSection[]
   /** A count on the purple bar, keyed by `key`: an SQL expression of the person's id, read with the session. */
   barCounter?: BarCount
-  /** Periodic upkeep (every few minutes, on every instance: make it idempotent), e.g. reminders. */
-  housekeeping?: (db: Db, clock: Clock) => Promise<unknown>
+  /** Periodic upkeep (every few minutes, on every instance: make it idempotent), e.g. reminders; `baseUrl` for links in e-mails. */
+  housekeeping?: (db: Db, clock: Clock, ctx: { baseUrl: string }) => Promise<unknown>
   /** Demo content, in the demo world's transaction; dates relative to `clock.today()`. */
   demo?: (db: Db, clock: Clock, world: DemoWorld) => Promise<void>
   /** District content (`npm run seed:district`): set-based SQL for the whole district. */
@@ -59,6 +59,18 @@ export interface BoxAction {
   variant?: 'green' | 'primary'
 }
 
+/**
+ * Something waiting for the guardian ("Att göra", issue 18): a translation key with its
+ * values, and where it is done. It is gone once the data says it is done.
+ */
+export interface TodoItem {
+  /** The box's key (and a key unique within the box, e.g. the conversation's id). */
+  id: string
+  key: string
+  params?: Record<string, string | number | undefined>
+  href: string
+}
+
 /** A box on the start page (SPEC.md section 1). */
 export interface BoxManifest extends Feature {
   /** Translation key of the box's title (may depend on the child, e.g. fritids vs preschool). */
@@ -73,6 +85,14 @@ export interface BoxManifest extends Feature {
   guardianOnly?: boolean
   /** The tile's live summary. */
   summary?(ctx: BoxContext): Promise<BoxSummary | null>
+  /**
+   * The child's line on the family page (issue 18), or null for nothing to say. A plain
+   * read like `summary`: the family page runs every box's line for every child through
+   * together(), so the whole page is one statement for the boxes' reads.
+   */
+  family?(ctx: BoxContext): Promise<BoxSummary | null>
+  /** What waits for this guardian about this child (the "Att göra" list); read like `summary`. */
+  todo?(ctx: BoxContext): Promise<TodoItem[]>
   /** A main action on the tile itself (the green "Anmäl frånvaro"), when it applies. */
   action?(actor: Actor, child: Child): BoxAction | null
   /** Not built yet: its tile says so and its page is the honest "not in Hubben yet" page. */

@@ -60,3 +60,16 @@ export function requireBox(key: string) {
 
 /** loadChild, then requireBox(key): the guards of a box's child routes. */
 export const childBox = (key: string) => [loadChild, requireBox(key)]
+
+/**
+ * onRequest, for routes that take large bodies (an upload): only an administrator's request
+ * is read at all. It runs before the body is parsed, when the actor is not loaded yet, so it
+ * looks up the session's person itself (one small read); requireAdmin still runs later.
+ */
+export async function requireAdminBeforeBody(req: FastifyRequest, reply: FastifyReply) {
+  const personId = req.session?.personId
+  const person = personId
+    ? await req.server.deps.db.selectFrom('persons').select('role').where('id', '=', personId).where('deactivated_at', 'is', null).executeTakeFirst()
+    : undefined
+  if (person?.role !== 'admin') return reply.code(404).type('text/plain; charset=utf-8').send('Not found')
+}

@@ -25,7 +25,7 @@ export type Problem = 'characters' | 'tooLong' | 'shape'
  * is refused: a handler reading one string would otherwise see '' (an array) and, for
  * example, clear the person's e-mail address. A box with a new checkbox group adds its name.
  */
-const MULTI_VALUED = new Set(['to', 'lessons', 'area', 'show'])
+const MULTI_VALUED = new Set(['to', 'lessons', 'area', 'show', 'options', 'children'])
 export function multiValuedField(...names: string[]): void {
   for (const n of names) MULTI_VALUED.add(n)
 }

@@ -3,13 +3,13 @@ import type { FastifyRequest } from 'fastify'
 /**
  * Request logs carry the URL, and some URLs are secrets: activation and password-reset
  * links, calendar-feed addresses. Before a URL is logged, its secret parts are replaced:
- * - the segment after /activate/, /password/reset/ and /feeds/<kind>/,
+ * - the segment after /activate/, /password/reset/, /settings/email/confirm/ and /feeds/<kind>/,
  * - the value of any query parameter named token, key, code or secret,
  * - any other run of 24 or more URL-safe characters (what a random token looks like).
  */
 export const REDACTED = '[redacted]'
 
-const TOKEN_PATH = /^(\/(?:activate|password\/reset|feeds\/[^/?#]+)\/)[^/?#]+/i
+const TOKEN_PATH = /^(\/(?:activate|password\/reset|settings\/email\/confirm|feeds\/[^/?#]+)\/)[^/?#]+/i
 const TOKEN_QUERY = /([?&](?:token|key|code|secret)=)[^&#]*/gi
 const LONG_RUN = /[A-Za-z0-9_%-]{24,}/g
 

@@ -17,10 +17,14 @@ export interface BenchSession {
   unitKind: 'school' | 'preschool'
   /** Preschool, or a school child enrolled in fritids: the care schedule applies. */
   inCare: boolean
+  /** The child's talks box applies (a bookable time in an open round, or a booking ahead: the box's `available` rule). */
+  hasTalks: boolean
   /** A conversation the guardian takes part in about the child. */
   conversationId: number | null
   /** Today in Stockholm at the frozen clock. */
   today: string
+  /** A guardian of more than one child (the family page applies). */
+  siblings?: boolean
 }
 
 export interface BenchRequest {

@@ -32,6 +32,9 @@ export function routeLimits(messagesPerHour: number): Record<string, Limit[]> {
     'POST /login': [{ name: 'login', max: 100, windowMs: 15 * MINUTE, key: byAddress }],
     'POST /activate/:token': [{ name: 'activate', max: 20, windowMs: 15 * MINUTE, key: byAddress }],
     'POST /password/reset/:token': [{ name: 'reset', max: 20, windowMs: 15 * MINUTE, key: byAddress }],
+    'POST /settings/email/confirm/:token': [{ name: 'email-confirm', max: 20, windowMs: 15 * MINUTE, key: byAddress }],
+    // A new e-mail address mails two addresses and checks the password: 10 an hour per person.
+    'POST /settings/contact': [{ name: 'contact', max: 10, windowMs: 60 * MINUTE, key: byPerson }],
     // Per address and per account (e-mail address): no mail bombing, no cancelling someone's link over and over.
     'POST /password/forgot': [
       { name: 'forgot-address', max: 10, windowMs: 60 * MINUTE, key: byAddress },

@@ -52,18 +52,24 @@ function sessionReader(counts: [string, BarCount][]) {
 /**
  * Sessions live in PostgreSQL so that any number of instances can serve a person.
  * The expiry is the idle limit: every save moves it forward (the frame saves at most
- * every few minutes, so reading a page is not a write).
+ * every few minutes, so reading a page is not a write), but never past the absolute
+ * limit: `maxHours` after the login (`loginAt` in the session).
  */
-export function kyselySessionStore(db: Db, clock: Clock, idleMinutes: number, barCounts: () => Iterable<[string, BarCount]> = () => []): SessionStore {
-  const expiry = () => new Date(clock.now().getTime() + idleMinutes * 60_000)
+export function kyselySessionStore(db: Db, clock: Clock, idleMinutes: number, barCounts: () => Iterable<[string, BarCount]> = () => [], maxHours = 12): SessionStore {
+  const expiryOf = (data: Record<string, unknown>) => {
+    const idle = clock.now().getTime() + idleMinutes * 60_000
+    const loginAt = typeof data.loginAt === 'number' ? data.loginAt : null
+    return new Date(loginAt === null ? idle : Math.min(idle, loginAt + maxHours * 3_600_000))
+  }
   // The session's statement, compiled once per set of bar counts (it runs on every request).
   const readers = new Map<string, ReturnType<typeof sessionReader>>()
   return {
     set(sid, session, callback) {
       const data = JSON.parse(JSON.stringify(session)) as Record<string, unknown>
+      const expires = expiryOf(data)
       db.insertInto('sessions')
-        .values({ sid, data: JSON.stringify(data), expires_at: expiry() })
-        .onConflict((oc) => oc.column('sid').doUpdateSet({ data: JSON.stringify(data), expires_at: expiry() }))
+        .values({ sid, data: JSON.stringify(data), expires_at: expires })
+        .onConflict((oc) => oc.column('sid').doUpdateSet({ data: JSON.stringify(data), expires_at: expires }))
         .execute()
         .then(() => callback(), (err) => callback(err))
     },

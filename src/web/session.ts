@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fastifyCookie from '@fastify/cookie'
 import fastifySession from '@fastify/session'
 import type { AppDeps } from '../deps.js'
@@ -24,6 +24,8 @@ declare module '@fastify/session' {
     flash?: Flash
     currentChildId?: number
     seenAt?: number
+    /** When the person logged in (epoch ms): the session ends SESSION_MAX_HOURS after it, however active. */
+    loginAt?: number
     /** Strong authentication (BankID) valid until this epoch ms. */
     stepUpUntil?: number
   }
@@ -35,7 +37,7 @@ async function sessionPlugin(app: FastifyInstance, deps: AppDeps) {
   await app.register(fastifySession, {
     secret: config.sessionSecret,
     cookieName: 'hubben',
-    store: kyselySessionStore(db, clock, config.sessionIdleMinutes, () => app.frameCounters.entries()),
+    store: kyselySessionStore(db, clock, config.sessionIdleMinutes, () => app.frameCounters.entries(), config.sessionMaxHours),
     saveUninitialized: false,
     // Idle expiry is moved forward by the hook below at most every few minutes.
     rolling: false,
@@ -58,9 +60,22 @@ async function sessionPlugin(app: FastifyInstance, deps: AppDeps) {
       } else {
         const nowMs = clock.now().getTime()
         if (!req.session.seenAt || nowMs - req.session.seenAt > 5 * 60_000) req.session.seenAt = nowMs
+        // A session from before the absolute limit existed gets its clock from now.
+        if (!req.session.loginAt) req.session.loginAt = nowMs
       }
     }
   })
+}
+
+/** A new session for a person who just proved who they are (login, activation): new id, the absolute limit starts. */
+export async function startLoggedInSession(req: FastifyRequest, personId: number, now: Date): Promise<void> {
+  const lang = req.session.lang
+  // A new session id at login: an id planted before login is worth nothing after it.
+  await req.session.regenerate()
+  req.session.personId = personId
+  req.session.seenAt = now.getTime()
+  req.session.loginAt = now.getTime()
+  if (lang) req.session.lang = lang
 }
 
 /**

@@ -1,4 +1,4 @@
-import { test, expect, login, logout, expectAccessible } from './fixtures.js'
+import { test, expect, login, logout, expectAccessible, openChild } from './fixtures.js'
 
 // The clock is frozen on Tuesday 1 December 2026 (week 49): next week is week 50.
 const WEEK_50 = ['måndag 7 december', 'tisdag 8 december', 'onsdag 9 december', 'torsdag 10 december', 'fredag 11 december']
@@ -9,6 +9,7 @@ test.describe('care schedule (fritidsschema)', () => {
     const comment = `Morfar hämtar ${Date.now() % 100000}`
 
     await login(page, 'anna.lind')
+    await openChild(page, 'Elsa Lind')
     await page.getByRole('link', { name: 'Fritidsschema' }).click()
     await expect(page.getByRole('heading', { level: 1, name: /Fritidsschema/ })).toBeVisible()
     await expect(page.getByRole('heading', { level: 2, name: /Vecka 49/ })).toBeVisible()

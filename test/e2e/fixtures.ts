@@ -22,6 +22,16 @@ export async function login(page: Page, username: string, password = 'hubbendemo
   await expect(page.getByRole('link', { name: /Min profil/ })).toBeVisible()
 }
 
+/**
+ * From the family page (where a guardian of several children lands, issue 18) to one
+ * child's start page.
+ */
+export async function openChild(page: Page, name: string) {
+  await expect(page.getByRole('heading', { level: 1, name: 'Familjen' })).toBeVisible()
+  await page.getByRole('heading', { level: 2, name }).getByRole('link').click()
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible()
+}
+
 export async function logout(page: Page) {
   await page.getByRole('button', { name: /Logga ut|Log out/ }).click()
   await expect(page).toHaveURL(/\/login/)

@@ -1,4 +1,4 @@
-import { test, expect, login, logout, expectAccessible } from './fixtures.js'
+import { test, expect, login, logout, expectAccessible, openChild } from './fixtures.js'
 
 test.describe('the frame and access', () => {
   test('login, start page, child switch, language switch, logout', async ({ page, jsEnabled }) => {
@@ -17,7 +17,10 @@ test.describe('the frame and access', () => {
     await expectAccessible(page, jsEnabled)
 
     await login(page, 'anna.lind')
-    await expect(page.getByRole('heading', { level: 1, name: 'Elsa Lind' })).toBeVisible()
+    // Two children: the family page first (issue 18), then Elsa's start page.
+    await expect(page.getByRole('heading', { level: 1, name: 'Familjen' })).toBeVisible()
+    await expectAccessible(page, jsEnabled)
+    await openChild(page, 'Elsa Lind')
     await expect(page.getByRole('link', { name: /Min profil.*Anna Lind · Elsa Lind/ })).toBeVisible()
     await expect(page.getByRole('link', { name: /ny notis|nya notiser/ })).toBeVisible()
     await expect(page.getByRole('heading', { level: 2, name: 'Schema', exact: true })).toBeVisible()

@@ -1,9 +1,10 @@
-import { test, expect, login, logout, expectAccessible, devMail } from './fixtures.js'
+import { test, expect, login, logout, expectAccessible, devMail, openChild } from './fixtures.js'
 
 test.describe('messages', () => {
   test('anna reads karin\'s reply, answers, writes to two staff; karin sees it and gets the e-mail notice', async ({ page, request, jsEnabled }) => {
     const title = `Tandläkartid ${jsEnabled ? 'js' : 'nojs'} ${Date.now()}`
     await login(page, 'anna.lind')
+    await openChild(page, 'Elsa Lind')
     await expect(page.getByRole('heading', { level: 2, name: 'Meddelanden' })).toBeVisible()
 
     // The envelope in the bar leads to the current child's inbox.

@@ -1,4 +1,4 @@
-import { test, expect, login, expectAccessible } from './fixtures.js'
+import { test, expect, login, expectAccessible, openChild } from './fixtures.js'
 import type { Page } from '@playwright/test'
 
 // The demo clock stands on Tuesday 1 December 2026, 07:10 (playwright.config.ts).
@@ -11,7 +11,7 @@ function pdfPages(pdf: Buffer): number {
 
 async function openElsa(page: Page) {
   await login(page, 'anna.lind')
-  await expect(page.getByRole('heading', { level: 1, name: 'Elsa Lind' })).toBeVisible()
+  await openChild(page, 'Elsa Lind')
 }
 
 test.describe('school days: timetable, absence and the SMS rule', () => {

@@ -1,4 +1,4 @@
-import { test, expect, login, logout, expectAccessible } from './fixtures.js'
+import { test, expect, login, logout, expectAccessible, openChild } from './fixtures.js'
 
 // The clock is frozen on Tuesday 1 December 2026. The demo world: karin.berg (4B's mentor)
 // has talks on Tuesday 8 and Wednesday 9 December in Klassrum 4B, bookable until Monday
@@ -10,8 +10,9 @@ test.describe('development talks', () => {
     const message = `Vi vill prata om läsningen (${jsEnabled ? 'js' : 'nojs'} ${Date.now() % 100000})`
 
     await login(page, 'anna.lind')
+    await openChild(page, 'Elsa Lind')
     await expect(page.getByText('Boka en tid senast måndag 7 december')).toBeVisible()
-    await page.getByRole('link', { name: 'Utvecklingssamtal' }).click()
+    await page.getByRole('link', { name: 'Utvecklingssamtal', exact: true }).click()
     await expect(page.getByRole('heading', { level: 1, name: 'Utvecklingssamtal' })).toBeVisible()
     await expect(page.getByRole('heading', { level: 2, name: /Karin Berg.*Elsas mentor/ })).toBeVisible()
     await expectAccessible(page, jsEnabled)
@@ -51,7 +52,8 @@ test.describe('development talks', () => {
 
     // anna cancels and follows the suggested message to karin.
     await login(page, 'anna.lind')
-    await page.getByRole('link', { name: 'Utvecklingssamtal' }).click()
+    await openChild(page, 'Elsa Lind')
+    await page.getByRole('link', { name: 'Utvecklingssamtal', exact: true }).click()
     await page.getByRole('button', { name: 'Avboka' }).click()
     await expect(page.getByRole('status')).toContainText('Tiden är avbokad')
     await expect(page.getByText('Vill du berätta för Karin Berg varför ni avbokade')).toBeVisible()

@@ -53,7 +53,7 @@ export interface TestContext {
   world: DemoWorld
   mailer: CapturingMailer
   channels: Channels
-  /** Runs the outbox dispatcher once. */
+  /** Runs the outbox dispatcher until nothing due is left. */
   deliver(): Promise<void>
   close(): Promise<void>
 }
@@ -70,7 +70,13 @@ export async function buildTestApp(opts: { now?: string; channels?: Partial<Chan
   await app.ready()
   return {
     app, db: handle.db, clock, world, mailer, channels,
-    async deliver() { await dispatchDue(handle.db, clock, channels) },
+    async deliver() {
+      // A claim takes only what fits in its lease: go on until nothing due is left.
+      for (let i = 0; i < 50; i++) {
+        const r = await dispatchDue(handle.db, clock, channels)
+        if (r.sent + r.retried + r.failed === 0) break
+      }
+    },
     async close() {
       await app.close()
       await handle.close()

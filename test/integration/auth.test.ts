@@ -180,9 +180,11 @@ t.test('settings: language applies at once; contact details validated', async (t
   t.equal(bad.statusCode, 422)
   t.match(bad.body, /value="not-an-address"/)
   t.match(bad.body, /svenskt mobilnummer/)
-  t.equal((await anna.post('/settings/contact', { email: 'anna@example.org', mobile: '070-123 45 67' })).statusCode, 303)
+  // A new e-mail address needs the current password and is confirmed from the new address (test/hardening/account-changes.test.ts).
+  t.equal((await anna.post('/settings/contact', { email: 'anna@example.org', mobile: '070-123 45 67' })).statusCode, 422)
+  t.equal((await anna.post('/settings/contact', { email: 'anna@example.org', mobile: '070-123 45 67', currentPassword: 'hubbendemo' })).statusCode, 303)
   const row = await db.selectFrom('persons').select(['email', 'mobile']).where('id', '=', world.anna).executeTakeFirstOrThrow()
-  t.same(row, { email: 'anna@example.org', mobile: '+46701234567' })
+  t.same(row, { email: 'anna.lind@example.com', mobile: '+46701234567' }, 'the number is saved, the address waits for its confirmation')
   const addr = await anna.post('/settings/address', { street: 'Nygatan 1', postalCode: '12', city: '' })
   t.equal(addr.statusCode, 422)
   t.match(addr.body, /fem siffror/)

@@ -103,3 +103,52 @@ t.test('forms: a failed check is the form again with 422, the message and the ty
   t.match(invite.body, /Skriv en e-postadress/)
   t.match(invite.body, /value="nobody"/)
 })
+
+t.test('talks: malformed ids are 404 after the guards, odd hints fall back, forms are 422 with the typed values', async (t) => {
+  const { db } = ctx
+  const round = (await db.selectFrom('talk_rounds').select('id').where('staff_id', '=', world.karin).executeTakeFirstOrThrow()).id
+  const slot = (await db.selectFrom('talk_slots').select('id').where('round_id', '=', round).orderBy('starts_at').executeTakeFirstOrThrow()).id
+  const talks = `/children/${world.elsa}/talks`
+  const anna = await loginAs(app, 'anna.lind')
+  for (const path of [`${talks}/rounds/abc`, `${talks}/rounds/1e3`, `${talks}/bookings/x.ics`, `${talks}/bookings/1.5.ics`, `${talks}/bookings/${slot}`]) {
+    t.equal((await anna.get(path)).statusCode, 404, path)
+  }
+  t.equal((await anna.post(`${talks}/bookings/abc/cancel`)).statusCode, 404, 'a POST to a malformed id')
+  const pupil = await loginAs(app, 'elsa.lind')
+  t.equal((await pupil.get(`${talks}/rounds/abc`)).statusCode, 403, 'the box\'s rule answers before the malformed id')
+  for (const q of ['cancelled=abc', 'cancelled=', 'cancelled=99999999999']) t.equal((await anna.get(`${talks}?${q}`)).statusCode, 200, `talks ?${q}`)
+  for (const q of ['offset=abc', 'offset=-1', 'offset=999999']) t.equal((await anna.get(`${talks}/rounds/${round}?${q}`)).statusCode, 200, `round ?${q}`)
+
+  const long = await anna.post(`${talks}/bookings`, { round: String(round), slot: String(slot), message: 'x'.repeat(501) })
+  t.equal(long.statusCode, 422)
+  t.match(long.body, /Skriv högst 500 tecken/)
+  t.match(long.body, new RegExp(`id="message-${round}-error"`), 'the message at the round\'s field')
+  t.match(long.body, new RegExp(`value="${slot}" checked`), 'the chosen time kept')
+  const twice = await anna.post(`${talks}/bookings`, { round: String(round), slot: ['abc', String(slot)], message: 'Hej' })
+  t.equal(twice.statusCode, 422, 'a time sent twice is a crafted form: the input guard refuses it')
+  t.match(twice.body, /Inget sparades/)
+
+  const anon = await app.inject({ method: 'GET', url: '/staff/talks/rounds/abc' })
+  t.equal(anon.statusCode, 303, 'login first')
+  t.equal((await anna.get('/staff/talks/rounds/abc')).statusCode, 404, 'the staff area does not exist for guardians')
+  const karin = await loginAs(app, 'karin.berg')
+  for (const path of ['/staff/talks?group=abc', '/staff/talks/rounds/abc', `/staff/talks/rounds/${round}/slots/abc/move`, '/staff/talks/rounds/99999999999']) {
+    t.equal((await karin.get(path)).statusCode, 404, path)
+  }
+  for (const path of [`/staff/talks/rounds/abc/slots/${slot}/cancel`, `/staff/talks/rounds/${round}/slots/x/booking/cancel`]) {
+    t.equal((await karin.post(path)).statusCode, 404, `POST ${path}`)
+  }
+  t.equal((await karin.get('/staff/talks?group=')).statusCode, 200, 'an empty group is the first one')
+  t.equal((await karin.get('/staff/talks/new?group=abc')).statusCode, 200, 'an odd group preselects none')
+  t.equal((await karin.get(`/staff/talks/rounds/${round}?page=abc`)).statusCode, 200, 'an odd page is the first')
+
+  const publish = await karin.post('/staff/talks/preview', {
+    group: String(world.class4B), dates: '2026-12-15', from: '08:00', to: '10:00', length: '20', placeKind: 'room', place: 'p'.repeat(121), lastDay: '2026-12-11',
+  })
+  t.equal(publish.statusCode, 422)
+  t.match(publish.body, /Skriv högst 120 tecken/)
+  t.match(publish.body, /id="place-error"/)
+  t.match(publish.body, /value="2026-12-15"/, 'the typed dates kept')
+  const move = await karin.post(`/staff/talks/rounds/${round}/slots/${slot}/move`, { to: 'abc' })
+  t.equal(move.statusCode, 404, 'karin\'s first time is not booked: nothing to move')
+})

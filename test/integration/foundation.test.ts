@@ -38,7 +38,7 @@ t.test('security headers: strict CSP, no inline script, cookie flags', async (t)
   t.match(cookie, /SameSite=Lax/)
 })
 
-t.test('a guardian logs in and lands on the first child\'s start page', async (t) => {
+t.test('a guardian of two logs in and lands on the family page, each child a link away (issue 18)', async (t) => {
   const c = new Client(app)
   await c.get('/login')
   const before = c.cookie
@@ -47,7 +47,8 @@ t.test('a guardian logs in and lands on the first child\'s start page', async (t
   t.not(c.cookie, before, 'a new session id at login')
   t.equal((await c.get('/')).headers.location, '/start')
   const start = await c.get('/start')
-  t.equal(start.headers.location, `/children/${world.elsa}`)
+  t.equal(start.headers.location, '/family')
+  t.match((await c.get('/family')).body, `href="/children/${world.elsa}"`)
   const page = await c.get(`/children/${world.elsa}`)
   t.equal(page.statusCode, 200)
   t.match(page.body, /Anna Lind · Elsa Lind/)
@@ -132,7 +133,9 @@ t.test('child switch: the profile lists the children and remembers the choice', 
   t.match(profile.body, new RegExp(`href="/children/${world.elsa}"`))
   t.match(profile.body, new RegExp(`href="/children/${world.olle}"`))
   await anna.get(`/children/${world.olle}`)
-  t.equal((await anna.get('/start')).headers.location, `/children/${world.olle}`)
+  // Two children: /start is the family page (issue 18); the bar remembers the chosen child.
+  t.equal((await anna.get('/start')).headers.location, '/family')
+  t.match((await anna.get('/family')).body, /Anna Lind · Olle Lind/)
   t.match((await anna.get('/settings')).body, /Anna Lind · Olle Lind/)
 })
 

@@ -34,6 +34,7 @@ const CORE_PAGES: PageBudget[] = [
   { name: 'start page', user: 'anna.lind', url: ({ world }) => `/children/${world.elsa}`, bounded: true, maxQueries: 3 },
   { name: 'start page (preschool child)', user: 'anna.lind', url: ({ world }) => `/children/${world.olle}`, bounded: true, maxQueries: 3 },
   { name: 'start page (pupil)', user: 'elsa.lind', url: ({ world }) => `/children/${world.elsa}`, bounded: true, maxQueries: 3 },
+  { name: 'family page', user: 'anna.lind', url: () => '/family', bounded: true, maxQueries: 3 },
   { name: 'settings', user: 'anna.lind', url: () => '/settings', bounded: true, scripts: ['/static/js/push.js'] },
   { name: 'profile', user: 'anna.lind', url: () => '/profile', bounded: true },
   { name: 'staff start', user: 'karin.berg', url: () => '/staff', bounded: true },

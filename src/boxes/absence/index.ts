@@ -6,6 +6,7 @@ import staffRoutes from './staff-routes.js'
 import { absenceSummary } from './guardian.js'
 import { seedAbsenceDemo } from './demo.js'
 import { seedAbsence } from './district.js'
+import { absenceFamilyLine } from './family.js'
 
 const demoReport = async ({ db, world }: BudgetContext) =>
   (await db.selectFrom('absence_reports').select('id').where('child_id', '=', world.elsa).orderBy('id').executeTakeFirstOrThrow()).id
@@ -21,6 +22,7 @@ export const absence: BoxManifest = {
   title: () => 'boxes.absence',
   visible: (a) => seesHub(a),
   summary: absenceSummary,
+  family: absenceFamilyLine,
   // The green button sits on the tile too: reporting is what guardians come here for.
   action: (actor, child) => (actor.role === 'guardian' ? { href: `/children/${child.id}/absences/new`, label: 'absence:report', variant: 'green' } : null),
   routes,

@@ -181,7 +181,7 @@ export async function registerAttendance(
         const t = translator(g.locale)
         // The child's first name and the date only: no identity number, no reason, no health information.
         const message = t('absence:sms.invalid', { name: child.given_name, date: formatters(g.locale).weekdayDate(date) })
-        if (await enqueue(trx, { channel: 'sms', payload: { to, message }, dedupeKey: `sms:${childId}:${date}:${g.id}`, now })) sms++
+        if (await enqueue(trx, { channel: 'sms', payload: { to, message }, dedupeKey: `sms:${childId}:${date}:${g.id}`, kind: 'absence-sms', recipientId: g.id, now })) sms++
       }
     }
     for (const a of claimed) {

@@ -6,6 +6,7 @@ import staffRoutes from './staff-routes.js'
 import { careSummary } from './guardian.js'
 import { seedCareScheduleDemo } from './demo.js'
 import { seedCareSchedule } from './district.js'
+import { careFamilyLine, careTodo } from './family.js'
 
 /** Fritidsschema / Tidregistrering: the times a fritids or preschool child is in care. */
 export const careSchedule: BoxManifest = {
@@ -15,6 +16,8 @@ export const careSchedule: BoxManifest = {
   title: (c) => (c.unitKind === 'school' ? 'boxes.fritidsSchedule' : 'boxes.timeRegistration'),
   visible: (a, c) => isGuardian(a) && (c.unitKind === 'preschool' || c.inFritids),
   summary: careSummary,
+  family: careFamilyLine,
+  todo: careTodo,
   routes,
   staffRoutes,
   staffLinks: [{ key: 'care-schedule', title: 'care:staff.link', href: '/staff/care-schedule', unitKinds: ['school', 'preschool'] }],

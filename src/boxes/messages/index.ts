@@ -6,6 +6,7 @@ import staffRoutes from './staff-routes.js'
 import { unreadAboutChild, unreadTotalSql } from './queries.js'
 import { seedMessagesDemo } from './demo.js'
 import { seedMessages } from './district.js'
+import { messagesFamilyLine, messagesTodo } from './family.js'
 
 /** The demo conversation about Elsa (anna.lind and karin.berg). */
 const demoConversation = async ({ db, world }: BudgetContext) =>
@@ -22,6 +23,8 @@ export const messages: BoxManifest = {
     return { key: n ? 'messages:summary.unread' : 'messages:summary.none', params: { count: n } }
   },
   routes,
+  family: messagesFamilyLine,
+  todo: messagesTodo,
   staffRoutes,
   staffLinks: [{ key: 'messages', title: 'messages:staff.title', href: '/staff/messages' }],
   barCounter: unreadTotalSql,

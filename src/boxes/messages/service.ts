@@ -299,6 +299,8 @@ async function notifyOthers(
       channel: 'email',
       payload: { to: s.email!, subject: t('messages:email.subject'), text: t('messages:email.body', { name: s.given_name, link }) },
       dedupeKey: `message:${m.messageId}:to:${s.person_id}`,
+      kind: 'message',
+      recipientId: s.person_id,
       now: ctx.now,
     })
   }

@@ -34,7 +34,7 @@ export default async function profileRoutes(fastify: FastifyInstance) {
     const raw = req.body
     const result = await changePassword(db, req.actor!, {
       currentPassword: str(raw.currentPassword), newPassword: str(raw.newPassword), newPasswordConfirm: str(raw.newPasswordConfirm),
-    })
+    }, req.session.sessionId)
     if (!result.ok) {
       reply.code(422)
       return render(req, reply, { errors: result.errors, form: 'password' })

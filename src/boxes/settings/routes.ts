@@ -4,7 +4,8 @@ import { requireLogin } from '../../web/guards.js'
 import { FormBody } from '../../web/schemas.js'
 import { asArray, cleanBody, type FieldErrors } from '../../web/forms.js'
 import type { SettingsSection } from '../../web/box.js'
-import { PRIVACY_FIELDS, personalInfo, updateAddress, updateContact, updateLocale, updatePrivacy } from './service.js'
+import { PRIVACY_FIELDS, personalInfo, updateAddress, updateLocale, updatePrivacy } from './service.js'
+import { changeContact } from '../../auth/email-change.js'
 
 
 /** Inställningar: personal information, language, privacy, and the sections the boxes bring (push, calendar feed). */
@@ -27,9 +28,13 @@ export default async function settingsRoutes(fastify: FastifyInstance, { section
   app.post('/settings/contact', { preHandler: requireLogin, schema: { body: FormBody } }, async (req, reply) => {
     const body = cleanBody(req.body)
     const input = { email: str(body.email), mobile: str(body.mobile) }
-    const result = await updateContact(db, req.actor!, input)
+    // A new e-mail address needs the current password and is confirmed from the new address (auth/email-change.ts).
+    const currentPassword = str((req.body as Record<string, unknown> | undefined)?.currentPassword)
+    const result = await changeContact(db, clock, app.deps.config.baseUrl, req.actor!, { ...input, currentPassword })
     if (!result.ok) return render(req, reply.code(422), { errors: result.errors, values: input, form: 'contact' })
-    reply.flash({ kind: 'success', key: 'settings:contact.saved' })
+    app.outboxKick()
+    if (result.emailPending) reply.flash({ kind: 'info', key: 'settings:contact.emailPending', params: { email: result.emailPending } })
+    else reply.flash({ kind: 'success', key: 'settings:contact.saved' })
     return reply.redirect('/settings#contact', 303)
   })
 

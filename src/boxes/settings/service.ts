@@ -59,6 +59,9 @@ export async function updateAddress(db: Db, clock: Clock, actor: Actor, input: {
   if (!input.city) errors.city = { key: 'errors.field.required' }
   else if (input.city.length > 60) errors.city = { key: 'errors.field.tooLong', params: { max: 60 } }
   if (Object.keys(errors).length) return { ok: false, errors }
+  // A protected identity keeps no address in Hubben (the nightly transfer removes it too).
+  const hidden = await db.selectFrom('persons').select('protected_identity').where('id', '=', actor.id).executeTakeFirst()
+  if (hidden?.protected_identity) return { ok: false, errors: { street: { key: 'settings:errors.protectedIdentity' } } }
   await db.updateTable('persons').set({
     street: input.street, postal_code: `${postal.slice(0, 3)} ${postal.slice(3)}`, city: input.city, address_edited_at: clock.now(),
   }).where('id', '=', actor.id).execute()

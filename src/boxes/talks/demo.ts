@@ -1,7 +1,8 @@
 import type { Db } from '../../db/index.js'
 import { addDaysIso, mondayOf, type Clock } from '../../clock.js'
 import type { DemoWorld } from '../../demo/seed.js'
-import { insertRound, type PublishInput } from './service.js'
+import { insertRound } from './staff.js'
+import type { PublishInput } from './rules.js'
 import { talksQueries } from './queries.js'
 
 /**

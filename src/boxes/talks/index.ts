@@ -3,9 +3,10 @@ import { isGuardian, type BoxManifest } from '../../web/box.js'
 import { benchGet, type BudgetContext } from '../../web/measure.js'
 import routes from './routes.js'
 import staffRoutes from './staff-routes.js'
-import { sendTalkReminders, talksSummary } from './service.js'
+import { sendTalkReminders, talksSummary } from './guardian.js'
 import { seedTalksDemo } from './demo.js'
 import { seedTalks } from './district.js'
+import { talksTodo } from './family.js'
 
 /** karin.berg's demo round for 4B (the one Sam's family booked in). */
 const karinRound = async ({ db, world }: BudgetContext) =>
@@ -47,6 +48,7 @@ export const talks: BoxManifest = {
     return Boolean(row.available)
   },
   summary: talksSummary,
+  todo: talksTodo,
   routes,
   staffRoutes,
   staffLinks: [{ key: 'talks', title: 'talks:staff.link', href: '/staff/talks' }],
@@ -55,7 +57,8 @@ export const talks: BoxManifest = {
   demo: seedTalksDemo,
   district: { seed: seedTalks, tables: ['talk_rounds', 'talk_slots', 'talk_bookings'] },
   bench: [
-    // Guardians are not benched here: the benchmark's sessions do not say whose class has a round.
+    // Only where the child's box applies (a third of the district's classes have a round).
+    { name: 'talks', request: (s) => (s.hasTalks ? benchGet(`/children/${s.childId}/talks`) : null) },
     { name: 'staff: talks of the class', staff: true, request: (s) => benchGet(`/staff/talks?group=${s.groupId}`) },
   ],
   budgets: {

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { buildTestApp, loginAs, TEST_NOW, type TestContext } from '../../../test/helpers/app.js'
-import { sendTalkReminders } from './service.js'
+import { sendTalkReminders } from './guardian.js'
 
 const ctx: TestContext = await buildTestApp()
 t.teardown(() => ctx.close())
@@ -154,15 +154,23 @@ t.test('the reminder the day before: once per booking, bell and push through the
     person_id: world.maria, endpoint: 'https://push.example/maria', p256dh: 'p', auth: 'a', created_at: clock.now(),
   }).execute()
   clock.set('2026-12-07T06:00:00+01:00')
-  t.equal(await sendTalkReminders(db, clock), 0, 'not in the night')
+  t.equal(await sendTalkReminders(db, clock, { baseUrl: 'https://hubben.example' }), 0, 'not in the night')
   clock.set('2026-12-07T09:00:00+01:00')
-  const [x, y] = await Promise.all([sendTalkReminders(db, clock), sendTalkReminders(db, clock)])
+  const [x, y] = await Promise.all([sendTalkReminders(db, clock, { baseUrl: 'https://hubben.example' }), sendTalkReminders(db, clock, { baseUrl: 'https://hubben.example' })])
   t.equal(x + y, 1, 'Sam\'s booking (8 December) reminded once, whoever runs')
-  t.equal(await sendTalkReminders(db, clock), 0)
+  t.equal(await sendTalkReminders(db, clock, { baseUrl: 'https://hubben.example' }), 0)
   t.same(await notices('talkReminder'), [world.maria])
   const pushes = await db.selectFrom('outbox').select('payload').where('channel', '=', 'push').execute()
   const reminder = pushes.filter((p) => String((p.payload as { body?: string }).body).includes('Påminnelse'))
   t.equal(reminder.length, 1, 'one push to maria\'s one device')
+  const mails = (await db.selectFrom('outbox').select(['payload', 'dedupe_key']).where('channel', '=', 'email').execute())
+    .filter((m) => String((m.payload as { subject?: string }).subject).includes('utvecklingssamtal'))
+  t.equal(mails.length, 1, 'one e-mail, to maria (the guardian with an address)')
+  const mail = mails[0]!.payload as { to: string; text: string }
+  t.equal(mail.to, 'maria.nilsson@example.com')
+  t.match(mail.text, `https://hubben.example/children/${world.sam}/talks`)
+  t.notMatch(mail.text, /läsningen/, 'the link only, never the booking\'s message')
+  t.ok(mails[0]!.dedupe_key, 'with a dedupe key')
 })
 
 t.test('cancel a booking, then a time; the guardians are told each time', async (t) => {

@@ -5,6 +5,7 @@ import routes from './routes.js'
 import { feedSettings, todaySummary } from './service.js'
 import { seedTimetableDemo } from './demo.js'
 import { seedTimetable } from './district.js'
+import { timetableFamilyLine } from './family.js'
 
 /** Schema: the school child's week, a lesson's details, the printable week and the calendar feed. */
 export const timetable: BoxManifest = {
@@ -13,6 +14,7 @@ export const timetable: BoxManifest = {
   title: () => 'boxes.timetable',
   visible: (a, c) => seesHub(a) && isSchool(c),
   summary: todaySummary,
+  family: timetableFamilyLine,
   routes,
   settingsSections: [{
     id: 'calendar-feed',

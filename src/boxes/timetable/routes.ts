@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { childBox, requireLogin } from '../../web/guards.js'
 import { ChildParams, FormBody, Id, IsoDate, IsoWeek, Token } from '../../web/schemas.js'
+import { planInProgress } from '../../people/plans.js'
 import { feedSettings, lessonOn, renewFeedToken, timetableFeed, timetableWeek, weekKey } from './service.js'
 
 /** Schema: the child's week, a lesson's details, the printable week and the calendar feed. */
@@ -25,7 +26,9 @@ export default async function timetableRoutes(fastify: FastifyInstance) {
     const child = req.child!
     const lesson = await lessonOn(db, child, Number(req.params.lessonId), req.query.date)
     if (!lesson) return reply.callNotFound()
-    return reply.pageOrFragment('timetable/lesson', 'timetable/_lesson-detail', { lesson, weekKey: weekKey(lesson.date) })
+    // The plan in progress for the lesson's subject and group, when there is one (plans box).
+    const plan = await planInProgress(db, lesson.groupId, lesson.subject, lesson.date).executeTakeFirst()
+    return reply.pageOrFragment('timetable/lesson', 'timetable/_lesson-detail', { lesson, weekKey: weekKey(lesson.date), plan: plan ?? null })
   })
 
   app.get('/children/:childId/timetable/print', { ...pre, schema: weekSchema }, async (req, reply) => {

@@ -20,6 +20,7 @@ export interface LessonView {
   teacherId: number | null
   room: string
   group: string
+  groupId: number
   cancelled: boolean
   roomChanged: boolean
   teacherChanged: boolean
@@ -58,6 +59,7 @@ export function toLessonView(r: OccurrenceRow): LessonView {
     teacherId: r.teacher_id,
     room: r.room,
     group: r.group_name,
+    groupId: r.group_id,
     cancelled: r.cancelled,
     roomChanged: r.room !== r.planned_room,
     teacherChanged: r.teacher_id !== r.planned_teacher_id,

@@ -1,0 +1,24 @@
+import type { Generated } from 'kysely'
+import type { DateColumn, Timestamp } from '../../db/types.js'
+
+/** A plan for a subject in a group, from the Monday of its first week to the Sunday of its last. */
+export interface PlanTable {
+  id: Generated<number>
+  group_id: number
+  subject: string
+  title: string
+  starts_on: DateColumn
+  ends_on: DateColumn
+  content: Generated<string>
+  goals: Generated<string>
+  assessment: Generated<string>
+  published: Generated<boolean>
+  created_by: number | null
+  publish_key: string | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface PlansTables {
+  plans: PlanTable
+}
