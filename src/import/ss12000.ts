@@ -1,3 +1,4 @@
+// Over 350 lines: one import is one transaction through its steps (persons, groups, duties, lessons, endings) in order; each step is a function here, kept together so the order is read in one place.
 import { createHash } from 'node:crypto'
 import { sql } from 'kysely'
 import type { Db, Executor } from '../db/index.js'

@@ -1,3 +1,4 @@
+// Over 350 lines: the guardian month/list, the survey answers and the feed share one set of reads of events and surveys; split it (guardian/feed) when it grows further.
 import { randomBytes } from 'node:crypto'
 import ical from 'ical-generator'
 import { Type, type TSchema } from '@sinclair/typebox'
