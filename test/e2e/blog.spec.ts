@@ -1,4 +1,4 @@
-import { test, expect, login, logout, expectAccessible } from './fixtures.js'
+import { test, expect, login, logout, expectAccessible, openChild } from './fixtures.js'
 
 test.describe('blog', () => {
   test('elsa comments on the 4B blog and anna cannot; karin removes a comment', async ({ page, jsEnabled }) => {
@@ -19,7 +19,7 @@ test.describe('blog', () => {
     await logout(page)
 
     await login(page, 'anna.lind')
-    await page.goto('/')
+    await openChild(page, 'Elsa Lind')
     await page.getByRole('link', { name: 'Blogg' }).first().click()
     await page.getByRole('link', { name: 'Vi bygger vulkaner', exact: true }).click()
     await expect(page.getByText(comment)).toBeVisible()

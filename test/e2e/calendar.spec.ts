@@ -1,4 +1,4 @@
-import { test, expect, login, logout, expectAccessible } from './fixtures.js'
+import { test, expect, login, logout, expectAccessible, openChild } from './fixtures.js'
 
 // The clock is frozen on Tuesday 1 December 2026. 4B's demo month: the maths test on
 // Tuesday 8 December 09:00, the museum trip on the 10th; the open survey about the trip
@@ -6,6 +6,7 @@ import { test, expect, login, logout, expectAccessible } from './fixtures.js'
 test.describe('calendar and surveys', () => {
   test('anna finds the test in the month and the list, answers the survey and changes the answer; karin publishes an event and reads the results', async ({ page, jsEnabled }) => {
     await login(page, 'anna.lind')
+    await openChild(page, 'Elsa Lind')
     await expect(page.getByText('1 enkät väntar på svar.')).toBeVisible()
     await page.getByRole('link', { name: 'Kalender' }).click()
     await expect(page.getByRole('heading', { level: 1, name: 'Kalender' })).toBeVisible()
