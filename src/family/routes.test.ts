@@ -7,11 +7,6 @@ t.teardown(() => ctx.close())
 const { app, world, db } = ctx
 const queries = (res: { headers: Record<string, unknown> }) => Number(res.headers['x-hubben-queries'])
 const todoList = (body: string) => /<section class="todo"[\s\S]*?<\/section>/.exec(body)?.[0] ?? ''
-const block = (body: string, name: string) => {
-  const m = new RegExp(`<li class="family__child">[\\s\\S]*?${name}[\\s\\S]*?</li>\\s*(?=<li class="family__child">|</ul>\\s*$)`).exec(body)
-  if (!m) throw new Error(`no block for ${name}`)
-  return m[0]
-}
 
 t.test('a guardian of two lands on the family page: one heading per child, in one statement for the boxes', async (t) => {
   const anna = await loginAs(app, 'anna.lind')

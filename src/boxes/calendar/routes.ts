@@ -1,8 +1,9 @@
+import { FeedParams, feedChildId, sendCalendar } from '../../web/feeds.js'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { childBox, requireLogin } from '../../web/guards.js'
-import { ChildParams, FormBody, Hint, Id, Token } from '../../web/schemas.js'
+import { ChildParams, FormBody, Hint, Id } from '../../web/schemas.js'
 import type { FieldErrors, FormValues } from '../../web/forms.js'
 import {
   Forbidden, answerSurvey, calendarFeed, calendarFeedSettings, eventPage, monthPage, renewCalendarFeedToken, surveyPage,
@@ -72,17 +73,10 @@ export default async function calendarRoutes(fastify: FastifyInstance) {
     }
   })
 
-  // The secret in the address is the only credential: calendar apps send no cookies.
-  const feedParams = Type.Object({ token: Token, file: Type.String({ pattern: '^[0-9]{1,9}[.]ics$' }) })
-  app.get('/feeds/calendar/:token/:file', { schema: { params: feedParams } }, async (req, reply) => {
-    const { token, file } = req.params
-    const text = await calendarFeed(db, clock, token, Number(file.slice(0, -'.ics'.length)), config.baseUrl, req.t)
+  app.get('/feeds/calendar/:token/:file', { schema: { params: FeedParams } }, async (req, reply) => {
+    const text = await calendarFeed(db, clock, req.params.token, feedChildId(req.params.file), config.baseUrl, req.t)
     if (text === null) return reply.callNotFound()
-    return reply
-      .header('Cache-Control', 'private, max-age=900')
-      .header('Referrer-Policy', 'no-referrer')
-      .type('text/calendar; charset=utf-8')
-      .send(text)
+    return sendCalendar(reply, text)
   })
 
   app.post('/settings/school-calendar-feed', { preHandler: requireLogin, schema: { body: FormBody } }, async (req, reply) => {

@@ -71,7 +71,7 @@ export const talks: BoxManifest = {
     grow: {
       what: 'times in karin.berg\'s round for 4B, every tenth booked by Sam\'s family in other rounds',
       async run(c, n) {
-        const { db, world } = c
+        const { db } = c
         const roundId = await karinRound(c)
         const have = Number((await db.selectFrom('talk_slots').select((eb) => eb.fn.countAll<number>().as('n')).where('round_id', '=', roundId).executeTakeFirstOrThrow()).n)
         // Later evenings after the demo's times: 20 minutes each, 16:30 to 22:30, day after day.

@@ -1,8 +1,9 @@
+import { FeedParams, feedChildId, sendCalendar } from '../../web/feeds.js'
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { childBox, requireLogin } from '../../web/guards.js'
-import { ChildParams, FormBody, Id, IsoDate, IsoWeek, Token } from '../../web/schemas.js'
+import { ChildParams, FormBody, Id, IsoDate, IsoWeek } from '../../web/schemas.js'
 import { planInProgress } from '../../people/plans.js'
 import { feedSettings, lessonOn, renewFeedToken, timetableFeed, timetableWeek, weekKey } from './service.js'
 
@@ -38,18 +39,10 @@ export default async function timetableRoutes(fastify: FastifyInstance) {
     return reply.fragment('timetable/print', { week, classes: week.classes })
   })
 
-  // The secret in the address is the only credential: calendar apps send no cookies.
-  // The file is <child id>.ics.
-  const feedParams = Type.Object({ token: Token, file: Type.String({ pattern: '^[0-9]{1,9}[.]ics$' }) })
-  app.get('/feeds/timetable/:token/:file', { schema: { params: feedParams } }, async (req, reply) => {
-    const { token, file } = req.params
-    const text = await timetableFeed(db, clock, token, Number(file.slice(0, -'.ics'.length)), req.t)
+  app.get('/feeds/timetable/:token/:file', { schema: { params: FeedParams } }, async (req, reply) => {
+    const text = await timetableFeed(db, clock, req.params.token, feedChildId(req.params.file), req.t)
     if (text === null) return reply.callNotFound()
-    return reply
-      .header('Cache-Control', 'private, max-age=900')
-      .header('Referrer-Policy', 'no-referrer')
-      .type('text/calendar; charset=utf-8')
-      .send(text)
+    return sendCalendar(reply, text)
   })
 
   app.post('/settings/calendar-feed', { preHandler: requireLogin, schema: { body: FormBody } }, async (req, reply) => {
