@@ -3,6 +3,11 @@ import { translator, DEFAULT_LOCALE } from './i18n.js'
 import { formatters } from './format.js'
 
 /** Database unreachable or shutting down: answer 503, not 500. */
+/** The action is not this person's to take (a pupil answering a survey, staff reporting absence): 403. */
+export class Forbidden extends Error {
+  constructor() { super('forbidden') }
+}
+
 export function isDatabaseDown(err: unknown): boolean {
   const e = err as { code?: string; message?: string }
   if (!e) return false

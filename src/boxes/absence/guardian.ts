@@ -1,3 +1,4 @@
+import { Forbidden } from '../../web/errors.js'
 // The guardian's and pupil's side of absence: reporting (guardians), the history and the details.
 import type { Db } from '../../db/index.js'
 import { addDaysIso, type Clock, type IsoDate } from '../../clock.js'
@@ -8,7 +9,7 @@ import { lessonsOn, type LessonView } from '../timetable/service.js'
 import { absenceQueries } from './queries.js'
 import type { BoxContext, BoxSummary } from '../../web/box.js'
 import type { AbsenceReason } from './tables.js'
-import { COMMENT_MAX, Forbidden, REASONS, hhmm, type AbsenceKind } from './rules.js'
+import { COMMENT_MAX, REASONS, hhmm, type AbsenceKind } from './rules.js'
 
 const PAGE_SIZE = 30
 const kindOf = (child: Child): AbsenceKind => (child.unitKind === 'school' ? 'school' : 'preschool')

@@ -1,10 +1,11 @@
+import { Forbidden } from '../../web/errors.js'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { childBox } from '../../web/guards.js'
 import { ChildParams, FormBody, Hint, Id, IsoDate, Page } from '../../web/schemas.js'
 import { devSmsDir, listDevSms } from '../../notify/sms.js'
-import { Forbidden } from './rules.js'
+
 import { absenceHistory, registrationDetails, reportAbsence, reportDetails, reportForm } from './guardian.js'
 
 function forbidden(reply: FastifyReply) {

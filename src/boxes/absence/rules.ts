@@ -1,11 +1,6 @@
 // What the guardian side (guardian.ts) and the staff side (staff.ts) of absence share.
 import type { AbsenceReason, AttendanceStatus } from './tables.js'
 
-/** The action is not this person's to take (pupils and staff may not report): 403. */
-export class Forbidden extends Error {
-  constructor() { super('forbidden') }
-}
-
 export type AbsenceKind = 'school' | 'preschool'
 export const REASONS: Record<AbsenceKind, AbsenceReason[]> = { school: ['illness', 'other'], preschool: ['illness', 'leave'] }
 export const COMMENT_MAX = 300

@@ -1,3 +1,4 @@
+import { Forbidden } from '../../web/errors.js'
 // The staff side of absence: a group's day (reports and lessons) and registering attendance.
 import type { Db } from '../../db/index.js'
 import { addDaysIso, compareIso, isIsoDate, type Clock, type IsoDate } from '../../clock.js'
@@ -11,7 +12,7 @@ import { toE164 } from '../../notify/sms.js'
 import { groupLessonOn, toLessonView, type LessonView } from '../timetable/service.js'
 import { absenceQueries, staffGroupDayStatement, staffGroupsStatement } from './queries.js'
 import type { AbsenceReason, AttendanceStatus } from './tables.js'
-import { ATTENDANCE, Forbidden, hhmm } from './rules.js'
+import { ATTENDANCE, hhmm } from './rules.js'
 
 const staffRef = (actor: Actor) => ({ id: actor.id, admin: actor.role === 'admin' })
 

@@ -1,3 +1,4 @@
+import { Forbidden } from '../../web/errors.js'
 import { FeedParams, feedChildId, sendCalendar } from '../../web/feeds.js'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
@@ -6,7 +7,7 @@ import { childBox, requireLogin } from '../../web/guards.js'
 import { ChildParams, FormBody, Hint, Id } from '../../web/schemas.js'
 import type { FieldErrors, FormValues } from '../../web/forms.js'
 import {
-  Forbidden, answerSurvey, calendarFeed, calendarFeedSettings, eventPage, monthPage, renewCalendarFeedToken, surveyPage,
+  answerSurvey, calendarFeed, calendarFeedSettings, eventPage, monthPage, renewCalendarFeedToken, surveyPage,
 } from './service.js'
 import { ANSWER_MAX } from './schemas.js'
 

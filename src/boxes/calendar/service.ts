@@ -1,3 +1,4 @@
+import { Forbidden } from '../../web/errors.js'
 // Over 350 lines: the guardian month/list, the survey answers and the feed share one set of reads of events and surveys; split it (guardian/feed) when it grows further.
 import { randomBytes } from 'node:crypto'
 import ical from 'ical-generator'
@@ -14,7 +15,6 @@ import { ANSWER_MAX } from './schemas.js'
 import type { EventKind, QuestionKind } from './tables.js'
 
 /** Pupils read surveys; guardians answer them (SPEC.md 4.12). */
-export class Forbidden extends Error {}
 
 const hhmm = (t: string | null) => (t ? t.slice(0, 5) : null)
 

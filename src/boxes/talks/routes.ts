@@ -1,9 +1,10 @@
+import { Forbidden } from '../../web/errors.js'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { childBox } from '../../web/guards.js'
 import { parseForm, type FieldErrors } from '../../web/forms.js'
 import { ChildParams, FormBody } from '../../web/schemas.js'
-import { Forbidden, MESSAGE_MAX } from './rules.js'
+import { MESSAGE_MAX } from './rules.js'
 import { bookTalk, bookingIcs, cancelBooking, talksPage, type BookText } from './guardian.js'
 import { BookBody, BookingParams, IcsParams, RoundParams, RoundQuery, TalksQuery, formText } from './schemas.js'
 

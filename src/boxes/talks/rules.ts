@@ -1,3 +1,4 @@
+import { Forbidden } from '../../web/errors.js'
 import { addDaysIso, compareIso, isIsoDate, stockholmInstant, toIsoDate, toLocalTime, type IsoDate } from '../../clock.js'
 import type { Actor } from '../../people/service.js'
 import type { FieldErrors } from '../../web/forms.js'
@@ -7,9 +8,6 @@ import type { FieldErrors } from '../../web/forms.js'
 // deadlines and the reminder's window. No database here (rules.test.ts).
 
 /** Booking and cancelling are the guardians' (SPEC.md 4.4; pupils are refused by the guard already). */
-export class Forbidden extends Error {
-  constructor() { super('forbidden') }
-}
 
 export const MESSAGE_MAX = 500
 /** Free times shown per round on a page; the rest are a link away. */

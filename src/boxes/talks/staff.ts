@@ -1,3 +1,4 @@
+import { Forbidden } from '../../web/errors.js'
 import type { Db, Executor } from '../../db/index.js'
 import { stockholmInstant, type Clock, type IsoDate } from '../../clock.js'
 import { isStaff, type Actor } from '../../people/service.js'
@@ -5,8 +6,7 @@ import type { FieldErrors } from '../../web/forms.js'
 import { createNotifications } from '../../notify/notifications.js'
 import { talksQueries } from './queries.js'
 import {
-  Forbidden, MAX_TIMES, OVERVIEW_PAGE, PLACE_MAX, checkPublishFields, collisions, generateTimes, name, orderErrors, stamp, staffRef, toId, toTime,
-  type PreviewTime, type PublishInput, type PublishText, type TimeView,
+  MAX_TIMES, OVERVIEW_PAGE, PLACE_MAX, checkPublishFields, collisions, generateTimes, name, orderErrors, stamp, staffRef, toId, toTime, type PreviewTime, type PublishInput, type PublishText, type TimeView,
 } from './rules.js'
 
 // The staff's side of Utvecklingssamtal: the groups and their rounds, publishing a round
