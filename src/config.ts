@@ -15,6 +15,8 @@ export interface Config {
   sessionIdleMinutes: number
   /** Absolute lifetime of a login, however active: after it the person logs in again. */
   sessionMaxHours: number
+  /** Strong authentication (BankID) lasts this many minutes without a request. */
+  stepUpMinutes: number
   smtpUrl: string | undefined
   mailFrom: string
   /** SMS gateway (46elks API shape); unset: SMS are kept in DATA_DIR/sms. */
@@ -160,6 +162,7 @@ export function loadConfig(env: Env = process.env): Config {
     sessionSecret,
     sessionIdleMinutes: int(env, 'SESSION_IDLE_MINUTES', 120, 5, 24 * 60),
     sessionMaxHours: int(env, 'SESSION_MAX_HOURS', 12, 1, 24 * 30),
+    stepUpMinutes: int(env, 'STEP_UP_MINUTES', 15, 1, 120),
     smtpUrl,
     mailFrom: env.MAIL_FROM || 'Hubben <no-reply@hubben.local>',
     sms: smsSettings(env),

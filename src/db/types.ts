@@ -10,6 +10,7 @@ import type { PlansTables } from '../boxes/plans/tables.js'
 import type { ImportTables } from '../import/tables.js'
 import type { InformationTables } from '../boxes/information/tables.js'
 import type { BlogTables } from '../boxes/blog/tables.js'
+import type { AuditTables } from '../audit/tables.js'
 
 /** A timestamptz: read as Date, written as Date or ISO string. */
 export type Timestamp = ColumnType<Date, Date | string, Date | string>
@@ -150,4 +151,4 @@ export interface CoreTables {
  * The whole schema. Each box declares its own tables in `src/boxes/<box>/tables.ts`
  * and adds its interface to this list.
  */
-export interface Database extends CoreTables, MessagesTables, PushTables, CareScheduleTables, TimetableTables, AbsenceTables, TalksTables, ImportTables, CalendarTables, PlansTables, InformationTables, BlogTables {}
+export interface Database extends CoreTables, MessagesTables, PushTables, CareScheduleTables, TimetableTables, AbsenceTables, TalksTables, ImportTables, CalendarTables, PlansTables, InformationTables, BlogTables, AuditTables {}

@@ -26,8 +26,10 @@ declare module '@fastify/session' {
     seenAt?: number
     /** When the person logged in (epoch ms): the session ends SESSION_MAX_HOURS after it, however active. */
     loginAt?: number
-    /** Strong authentication (BankID) valid until this epoch ms. */
+    /** Strong authentication (BankID) valid until this epoch ms (src/web/step-up.ts). */
     stepUpUntil?: number
+    /** The BankID order that gave the step-up, for the audit log. */
+    stepUpOrderRef?: string
   }
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import pg from 'pg'
+import { sql } from 'kysely'
 import { loadConfig } from '../../src/config.js'
 import { fixedClock } from '../../src/clock.js'
 import { openPglite, openPostgres, type Db, type DbHandle } from '../../src/db/index.js'
@@ -130,4 +131,18 @@ export async function loginAs(app: FastifyInstance, username: string, password =
   // The session id (and with it the CSRF secret) is new after login: pick up a fresh token.
   await client.get('/profile')
   return client
+}
+
+/**
+ * Gives a logged-in client a valid BankID step-up without going through BankID (for tests
+ * of the boxes behind it; the BankID flow itself has its own tests). Writes the session row.
+ */
+export async function stepUp(ctx: Pick<TestContext, 'db' | 'clock'>, client: Client, minutes = 15, orderRef = 'test-order'): Promise<void> {
+  const value = decodeURIComponent(client.cookie.replace(/^hubben=/, ''))
+  const sid = value.slice(0, value.lastIndexOf('.'))
+  const until = ctx.clock.now().getTime() + minutes * 60_000
+  const res = await ctx.db.updateTable('sessions')
+    .set({ data: sql`data || jsonb_build_object('stepUpUntil', ${until}::bigint, 'stepUpOrderRef', ${orderRef}::text)` })
+    .where('sid', '=', sid).executeTakeFirst()
+  if (Number(res.numUpdatedRows) !== 1) throw new Error('stepUp: no session for this client')
 }
