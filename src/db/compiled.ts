@@ -1,5 +1,5 @@
 import { CompiledQuery, type Compilable, type QueryResult } from 'kysely'
-import type { Db } from './index.js'
+import type { Db, Executor } from './index.js'
 
 const SLOT = Symbol('slot')
 interface Slot { readonly [SLOT]: number }
@@ -14,10 +14,10 @@ const isSlot = (v: unknown): v is Slot => typeof v === 'object' && v !== null &&
  */
 export function compiledOnce<V extends unknown[], R>(build: (db: Db, ...values: V) => Compilable<R>, arity: V['length']) {
   let cached: { sql: string; params: (number | { value: unknown })[] } | null = null
-  return (db: Db, ...values: V): Promise<QueryResult<R>> => {
+  return (db: Executor, ...values: V): Promise<QueryResult<R>> => {
     if (!cached) {
       const slots = Array.from({ length: arity }, (_, i) => ({ [SLOT]: i }) as Slot)
-      const compiled = build(db, ...(slots as unknown as V)).compile()
+      const compiled = build(db as Db, ...(slots as unknown as V)).compile()
       cached = { sql: compiled.sql, params: compiled.parameters.map((p) => (isSlot(p) ? p[SLOT] : { value: p })) }
     }
     const { sql, params } = cached
@@ -34,8 +34,8 @@ export function compiledPerShape<S, V extends unknown[], R>(
   build: (shape: S, db: Db, ...values: V) => Compilable<R>,
   arity: V['length'],
 ) {
-  const statements = new Map<string, (db: Db, ...values: V) => Promise<QueryResult<R>>>()
-  return (shape: S, db: Db, ...values: V): Promise<QueryResult<R>> => {
+  const statements = new Map<string, (db: Executor, ...values: V) => Promise<QueryResult<R>>>()
+  return (shape: S, db: Executor, ...values: V): Promise<QueryResult<R>> => {
     const k = key(shape)
     let run = statements.get(k)
     if (!run) statements.set(k, (run = compiledOnce((db: Db, ...v: V) => build(shape, db, ...v), arity)))

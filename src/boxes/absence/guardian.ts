@@ -6,7 +6,7 @@ import { fullName, isStaff, type Actor, type Child } from '../../people/service.
 import { asArray, cleanBody, type FieldErrors } from '../../web/forms.js'
 import { formatters } from '../../web/format.js'
 import { lessonsOn, type LessonView } from '../timetable/service.js'
-import { absenceQueries } from './queries.js'
+import { absenceQueries, latestAbsenceDate } from './queries.js'
 import type { BoxContext, BoxSummary } from '../../web/box.js'
 import type { AbsenceReason } from './tables.js'
 import { COMMENT_MAX, REASONS, hhmm, type AbsenceKind } from './rules.js'
@@ -228,9 +228,9 @@ export async function registrationDetails(db: Db, actor: Actor, child: Child, id
 
 /** The start page tile: today's or tomorrow's absence, or the latest one. */
 export async function absenceSummary({ db, clock, actor, child }: BoxContext): Promise<BoxSummary> {
-  const row = await absenceQueries(db).latestDate(child.id).executeTakeFirst()
-  if (!row?.date) return { key: 'absence:summary.none' }
+  const date = await latestAbsenceDate(db, child.id)
+  if (!date) return { key: 'absence:summary.none' }
   const days = reportableDates(clock)
-  if (days.includes(row.date)) return { key: row.date === days[0] ? 'absence:summary.today' : 'absence:summary.tomorrow' }
-  return { key: 'absence:summary.latest', params: { date: formatters(actor.locale).date(row.date) } }
+  if (days.includes(date)) return { key: date === days[0] ? 'absence:summary.today' : 'absence:summary.tomorrow' }
+  return { key: 'absence:summary.latest', params: { date: formatters(actor.locale).date(date) } }
 }

@@ -1,7 +1,7 @@
 import { sql, type ExpressionBuilder } from 'kysely'
 import type { Database } from '../../db/types.js'
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres'
-import type { Executor } from '../../db/index.js'
+import type { Db, Executor } from '../../db/index.js'
 import { compiledOnce, compiledPerShape } from '../../db/compiled.js'
 import { occurrences } from '../../people/lessons.js'
 import type { IsoDate } from '../../clock.js'
@@ -102,6 +102,15 @@ export const staffGroupDayStatement = compiledPerShape(
 )
 
 /** The history page's statement (see history), compiled once. */
+/** The tile: the latest date with a report or an absent registration (compiled once: every start page reads it). */
+const latestDateStatement = compiledOnce((db: Db, childId: number) => db.selectNoFrom(sql<IsoDate | null>`greatest(
+  (select max(r.date) from absence_reports r where r.child_id = ${childId}),
+  (select max(a.date) from lesson_attendance a where a.child_id = ${childId} and a.status <> 'present'))`.as('date')), 1)
+
+export async function latestAbsenceDate(db: Executor, childId: number): Promise<IsoDate | null> {
+  return (await latestDateStatement(db, childId)).rows[0]?.date ?? null
+}
+
 const historyStatement = compiledOnce((db: Executor, childId: number, limit: number, offset: number) => {
   const reports = db.selectFrom('absence_reports as r')
     .select((eb) => [
@@ -195,11 +204,6 @@ export function absenceQueries(db: Executor) {
     },
 
     /** The date of the newest entry of the child's history (the start page tile), a query. */
-    latestDate(childId: number) {
-      return db.selectNoFrom(sql<IsoDate | null>`greatest(
-        (select max(r.date) from absence_reports r where r.child_id = ${childId}),
-        (select max(a.date) from lesson_attendance a where a.child_id = ${childId} and a.status <> 'present'))`.as('date'))
-    },
 
     /**
      * A page of the child's history, newest first: guardians' reports and the school's

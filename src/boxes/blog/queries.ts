@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import { jsonArrayFrom } from 'kysely/helpers/postgres'
-import type { Executor } from '../../db/index.js'
+import type { Db, Executor } from '../../db/index.js'
+import { compiledOnce } from '../../db/compiled.js'
 
 export const POSTS_PAGE_SIZE = 10
 /** Comments shown under a post in the list (the post's own page shows them all). */
@@ -39,8 +40,6 @@ export function blogQueries(db: Executor) {
       .innerJoin('groups as g', 'g.id', 'p.group_id').innerJoin('units as u', 'u.id', 'g.unit_id')
       .select(['p.id', 'p.group_id', 'u.kind as unit_kind']).where('p.id', '=', postId).where('p.unpublished_at', 'is', null).executeTakeFirst(),
 
-    latest: (childId: number) => postsForChild(childId, null, 0).orderBy('p.published_at', 'desc').limit(1).executeTakeFirst(),
-
     comment: (commentId: number) => db.selectFrom('blog_comments as c').innerJoin('blog_posts as p', 'p.id', 'c.post_id')
       .select(['c.id', 'c.author_id', 'c.post_id', 'p.group_id']).where('c.id', '=', commentId).executeTakeFirst(),
 
@@ -66,4 +65,16 @@ export function blogQueries(db: Executor) {
       .select(['c.id', 'c.body', 'c.created_at', 'c.author_id', 'a.given_name', 'a.family_name', 'a.role']).where('c.post_id', '=', postId)
       .orderBy('c.created_at').orderBy('c.id').execute(),
   }
+}
+
+/** The tile: the newest post of the child's groups, its title and group (compiled once: every start page reads it). */
+const latestStatement = compiledOnce((db: Db, childId: number) => db.selectFrom('blog_posts as p')
+  .innerJoin('group_memberships as gm', (j) => j.onRef('gm.group_id', '=', 'p.group_id').on('gm.child_id', '=', childId))
+  .innerJoin('groups as g', 'g.id', 'p.group_id')
+  .select(['p.title', 'g.name as group_name'])
+  .where('p.unpublished_at', 'is', null)
+  .orderBy('p.published_at', 'desc').orderBy('p.id', 'desc').limit(1), 1)
+
+export async function latestPost(db: Executor, childId: number): Promise<{ title: string; group_name: string } | undefined> {
+  return (await latestStatement(db, childId)).rows[0]
 }

@@ -4,7 +4,7 @@ import { fullName, isStaff, staffPlaces, type Actor, type Child } from '../../pe
 import { createNotifications } from '../../notify/notifications.js'
 import { excerpt, paragraphs, type Paragraph } from '../../web/plain-text.js'
 import type { BoxContext, BoxSummary } from '../../web/box.js'
-import { POSTS_PAGE_SIZE, blogQueries } from './queries.js'
+import { POSTS_PAGE_SIZE, blogQueries, latestPost } from './queries.js'
 
 /** The service's refusals: 404 (not there, or not theirs) and 403 (theirs to read, not to do). */
 export class BlogError extends Error {
@@ -90,7 +90,7 @@ export async function postLinkFor(db: Db, actor: Actor, postId: number): Promise
 }
 
 export async function blogSummary({ db, child }: BoxContext): Promise<BoxSummary | null> {
-  const latest = await blogQueries(db).latest(child.id)
+  const latest = await latestPost(db, child.id)
   return latest ? { key: 'blog:summary.latest', params: { title: excerpt(latest.title, 80), group: latest.group_name } } : { key: 'blog:summary.none' }
 }
 

@@ -1,6 +1,7 @@
 import { sql, type ExpressionBuilder } from 'kysely'
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres'
-import type { Executor } from '../../db/index.js'
+import type { Db, Executor } from '../../db/index.js'
+import { compiledOnce } from '../../db/compiled.js'
 import type { Database } from '../../db/types.js'
 import type { IsoDate } from '../../clock.js'
 import { bookedTalks, type BookedTalkRow } from '../../people/talk-bookings.js'
@@ -208,4 +209,26 @@ export function calendarQueries(db: Executor) {
       }
     },
   })
+}
+
+/**
+ * The tile (compiled once: every start page reads it): surveys on a date from `from` to `to`
+ * that are still open and that nobody has answered for the child, and the first published
+ * event in those dates.
+ */
+const tileStatement = compiledOnce((db: Db, childId: number, from: IsoDate, to: IsoDate) => db.selectNoFrom((eb) => [
+  eb.selectFrom('surveys as s').select((x) => x.fn.countAll<number>().as('n'))
+    .where(forChild('s', childId)).where('s.published', '=', true)
+    .where('s.date', '>=', from).where('s.date', '<=', to).where('s.closes_on', '>=', from)
+    .where((w) => w.not(w.exists(w.selectFrom('survey_responses as r').select('r.child_id').whereRef('r.survey_id', '=', 's.id').where('r.child_id', '=', childId))))
+    .as('waiting'),
+  jsonObjectFrom(eb.selectFrom('calendar_events as e').select(['e.title', 'e.date'])
+    .where(forChild('e', childId)).where('e.published', '=', true)
+    .where('e.date', '>=', from).where('e.date', '<=', to)
+    .orderBy('e.date').orderBy(sql`e.starts_at nulls first`).orderBy('e.id').limit(1)).as('next'),
+]), 3)
+
+export async function calendarTileFacts(db: Executor, childId: number, from: IsoDate, to: IsoDate): Promise<{ waiting: number; next: { title: string; date: IsoDate } | null }> {
+  const row = (await tileStatement(db, childId, from, to)).rows[0]
+  return { waiting: Number(row?.waiting ?? 0), next: (row?.next as { title: string; date: IsoDate } | null) ?? null }
 }

@@ -10,7 +10,7 @@ import type { BookedTalkRow } from '../../people/talk-bookings.js'
 import type { BoxContext, BoxSummary } from '../../web/box.js'
 import { formatters } from '../../web/format.js'
 import { parseForm, type FieldErrors, type FormValues } from '../../web/forms.js'
-import { calendarQueries, type EventRow } from './queries.js'
+import { calendarQueries, calendarTileFacts, type EventRow } from './queries.js'
 import { ANSWER_MAX } from './schemas.js'
 import type { EventKind, QuestionKind } from './tables.js'
 
@@ -277,10 +277,8 @@ function sameAnswers(a: { question_id: number; option_id: number | null; text: s
 /** The next thing in the calendar, or the surveys waiting for the guardian's answer. */
 export async function calendarSummary({ db, clock, actor, child }: BoxContext): Promise<BoxSummary | null> {
   const today = clock.today()
-  const { events, surveys } = await calendarQueries(db).range(child.id, today, addDaysIso(today, 30))
-  const waiting = surveys.filter((s) => !s.answered && today <= s.closes_on).length
+  const { waiting, next } = await calendarTileFacts(db, child.id, today, addDaysIso(today, 30))
   if (actor.role === 'guardian' && waiting > 0) return { key: 'calendar:summary.surveys', params: { count: waiting } }
-  const next = events[0]
   if (!next) return { key: 'calendar:summary.none' }
   return { key: next.date === today ? 'calendar:summary.today' : 'calendar:summary.next', params: { title: next.title, date: formatters(actor.locale).weekdayDate(next.date) } }
 }

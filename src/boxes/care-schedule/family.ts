@@ -7,7 +7,7 @@ import { hhmm, weekParam } from './rules.js'
 /** Today's care times, or that none are registered for today. */
 export async function careFamilyLine({ db, clock, child }: BoxContext): Promise<BoxSummary | null> {
   const today = clock.today()
-  const r = await q.nextRegisteredDay(db, child.id, today).executeTakeFirst()
+  const r = await q.nextRegisteredDay(db, child.id, today)
   if (!r || r.day !== today) return { key: 'family:lines.careNoneToday' }
   return { key: 'care:summary.today', params: { start: hhmm(r.starts_at)!, end: hhmm(r.ends_at)! } }
 }
@@ -16,7 +16,7 @@ export async function careFamilyLine({ db, clock, child }: BoxContext): Promise<
 export async function careTodo({ db, clock, actor, child }: BoxContext): Promise<TodoItem[]> {
   if (actor.role !== 'guardian') return []
   const monday = addDaysIso(mondayOf(clock.today()), 7)
-  const r = await q.nextRegisteredDay(db, child.id, monday).executeTakeFirst()
+  const r = await q.nextRegisteredDay(db, child.id, monday)
   if (r && r.day <= addDaysIso(monday, 4)) return []
   return [{
     id: `care-schedule:${weekParam(monday)}`,

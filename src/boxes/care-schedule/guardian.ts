@@ -236,7 +236,7 @@ export async function saveCareWeek(db: Db, actor: Actor, child: Child, monday: I
 
 /** The start page tile: the next registered day from today. */
 export async function careSummary({ db, clock, actor, child }: BoxContext): Promise<BoxSummary> {
-  const r = await q.nextRegisteredDay(db, child.id, clock.today()).executeTakeFirst()
+  const r = await q.nextRegisteredDay(db, child.id, clock.today())
   if (!r) return { key: 'care:summary.none' }
   const start = hhmm(r.starts_at)!
   const end = hhmm(r.ends_at)!

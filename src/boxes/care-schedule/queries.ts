@@ -56,14 +56,17 @@ const daysStatement = compiledOnce((db: Db, childId: number, from: IsoDate, to: 
   .where('day', '<=', to)
   .orderBy('day'), 3)
 
-export function nextRegisteredDay(db: Db, childId: number, from: IsoDate) {
-  return db
-    .selectFrom('care_days')
-    .select(['day', 'starts_at', 'ends_at', sql<boolean>`comment is not null`.as('has_comment')])
-    .where('child_id', '=', childId)
-    .where('day', '>=', from)
-    .orderBy('day')
-    .limit(1)
+/** The child's first registered day from a date (the tile, the family page, "Att göra": compiled once). */
+const nextRegisteredDayStatement = compiledOnce((db: Db, childId: number, from: IsoDate) => db
+  .selectFrom('care_days')
+  .select(['day', 'starts_at', 'ends_at', sql<boolean>`comment is not null`.as('has_comment')])
+  .where('child_id', '=', childId)
+  .where('day', '>=', from)
+  .orderBy('day')
+  .limit(1), 2)
+
+export async function nextRegisteredDay(db: Db, childId: number, from: IsoDate) {
+  return (await nextRegisteredDayStatement(db, childId, from)).rows[0]
 }
 
 /** The latest week before `monday` that has registrations (to fill a new week from). */

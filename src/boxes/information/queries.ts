@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
-import type { Executor } from '../../db/index.js'
+import type { Db, Executor } from '../../db/index.js'
+import { compiledOnce } from '../../db/compiled.js'
 
 export const NEWS_PAGE_SIZE = 10
 
@@ -24,9 +25,6 @@ export function informationQueries(db: Executor) {
       .limit(NEWS_PAGE_SIZE + 1).offset((page - 1) * NEWS_PAGE_SIZE).execute(),
 
     newsItem: (childId: number, unitId: number, newsId: number) => newsForChild(childId, unitId).where('n.id', '=', newsId).executeTakeFirst(),
-
-    latestNews: (childId: number, unitId: number) => newsForChild(childId, unitId)
-      .orderBy('n.published_at', 'desc').orderBy('n.id', 'desc').limit(1).executeTakeFirst(),
 
     files: (unitId: number) => db.selectFrom('info_files')
       .select(['id', 'title', 'filename', 'content_type', 'size_bytes', 'created_at'])
@@ -79,4 +77,19 @@ export function informationQueries(db: Executor) {
     fileById: (id: number) => db.selectFrom('info_files').selectAll().where('id', '=', id).executeTakeFirst(),
     linkById: (id: number) => db.selectFrom('info_links').selectAll().where('id', '=', id).executeTakeFirst(),
   }
+}
+
+/** The tile: the title of the newest news item the child sees (compiled once: every start page reads it). */
+const latestTitleStatement = compiledOnce((db: Db, childId: number, unitId: number) => db.selectFrom('info_news as n')
+  .select('n.title')
+  .where('n.unit_id', '=', unitId)
+  .where('n.unpublished_at', 'is', null)
+  .where((eb) => eb.or([
+    eb('n.group_id', 'is', null),
+    eb.exists(eb.selectFrom('group_memberships as gm').select('gm.group_id').whereRef('gm.group_id', '=', 'n.group_id').where('gm.child_id', '=', childId)),
+  ]))
+  .orderBy('n.published_at', 'desc').orderBy('n.id', 'desc').limit(1), 2)
+
+export async function latestNewsTitle(db: Executor, childId: number, unitId: number): Promise<string | null> {
+  return (await latestTitleStatement(db, childId, unitId)).rows[0]?.title ?? null
 }

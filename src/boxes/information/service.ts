@@ -6,7 +6,7 @@ import { createNotifications } from '../../notify/notifications.js'
 import { excerpt, paragraphs, type Paragraph } from '../../web/plain-text.js'
 import type { BoxContext, BoxSummary } from '../../web/box.js'
 import type { FieldErrors } from '../../web/forms.js'
-import { NEWS_PAGE_SIZE, informationQueries } from './queries.js'
+import { NEWS_PAGE_SIZE, informationQueries, latestNewsTitle } from './queries.js'
 
 /** A refusal the routes answer with 404 (not theirs, or not there). */
 export class NotFound extends Error {}
@@ -79,8 +79,8 @@ export async function newsLinkFor(db: Db, actor: Actor, newsId: number): Promise
 
 /** The tile: the latest news title. One read. */
 export async function informationSummary({ db, child }: BoxContext): Promise<BoxSummary | null> {
-  const latest = await informationQueries(db).latestNews(child.id, child.unitId)
-  return latest ? { key: 'information:summary.latest', params: { title: excerpt(latest.title, 80) } } : { key: 'information:summary.none' }
+  const title = await latestNewsTitle(db, child.id, child.unitId)
+  return title ? { key: 'information:summary.latest', params: { title: excerpt(title, 80) } } : { key: 'information:summary.none' }
 }
 
 // ---- staff ---------------------------------------------------------------------------

@@ -19,7 +19,7 @@ export const messages: BoxManifest = {
   title: () => 'boxes.messages',
   visible: (a) => seesHub(a),
   async summary({ db, actor, child }) {
-    const n = Number((await unreadAboutChild(db, actor.id, child.id).executeTakeFirst())?.n ?? 0)
+    const n = await unreadAboutChild(db, actor.id, child.id)
     return { key: n ? 'messages:summary.unread' : 'messages:summary.none', params: { count: n } }
   },
   routes,

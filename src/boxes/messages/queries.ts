@@ -1,8 +1,8 @@
 import { jsonArrayFrom } from 'kysely/helpers/postgres'
 import { sql, type ExpressionBuilder, type Expression, type SqlBool, type RawBuilder } from 'kysely'
 import type { Database } from '../../db/types.js'
-import { compiledPerShape } from '../../db/compiled.js'
-import type { Executor } from '../../db/index.js'
+import { compiledOnce, compiledPerShape } from '../../db/compiled.js'
+import type { Db, Executor } from '../../db/index.js'
 import type { Actor } from '../../people/service.js'
 
 /** Every SQL statement of the messages box. Each function takes the database or a transaction. */
@@ -246,11 +246,36 @@ export function unreadTotalSql(personId: number | RawBuilder<number>) {
 }
 
 /** The start page tile: unread messages about one child for the person (a query, read with the other tiles'). */
-export function unreadAboutChild(db: Executor, personId: number, childId: number) {
-  return db.selectFrom('conversation_participants as cp')
-    .innerJoin('conversations as c', 'c.id', 'cp.conversation_id')
-    .select(sql<number>`coalesce(sum(cp.unread_count), 0)::integer`.as('n'))
-    .where('cp.person_id', '=', personId).where('c.child_id', '=', childId).where('cp.unread_count', '>', 0)
+const unreadAboutChildStatement = compiledOnce((db: Db, personId: number, childId: number) => db.selectFrom('conversation_participants as cp')
+  .innerJoin('conversations as c', 'c.id', 'cp.conversation_id')
+  .select(sql<number>`coalesce(sum(cp.unread_count), 0)::integer`.as('n'))
+  .where('cp.person_id', '=', personId).where('c.child_id', '=', childId).where('cp.unread_count', '>', 0), 2)
+
+/**
+ * "Att göra": conversations about the child with a message from staff the person has not
+ * read, newest first (compiled once: it is read on every start page).
+ */
+const unreadFromStaffStatement = compiledOnce((db: Db, personId: number, childId: number, limit: number) => db.selectFrom('conversation_participants as cp')
+  .innerJoin('conversations as c', 'c.id', 'cp.conversation_id')
+  .select(['c.id', 'c.title'])
+  .where('cp.person_id', '=', personId)
+  .where('c.child_id', '=', childId)
+  .where('cp.unread_count', '>', 0)
+  .where(sql<boolean>`exists (
+    select 1 from messages m
+    join conversation_participants sp on sp.conversation_id = m.conversation_id and sp.person_id = m.author_id and sp.side = 'staff'
+    where m.conversation_id = c.id and (cp.last_read_at is null or m.created_at > cp.last_read_at))`)
+  .orderBy('cp.last_message_at', 'desc')
+  .limit(limit), 3)
+
+export async function unreadFromStaff(db: Executor, personId: number, childId: number, limit: number): Promise<{ id: number; title: string }[]> {
+  return (await unreadFromStaffStatement(db, personId, childId, limit)).rows
+}
+
+/** Unread messages about one child for the person (the tile and the family page; compiled once). */
+export async function unreadAboutChild(db: Executor, personId: number, childId: number): Promise<number> {
+  const { rows: [row] } = await unreadAboutChildStatement(db, personId, childId)
+  return Number(row?.n ?? 0)
 }
 
 /** Unread messages per child for the actor (the envelope counts all; the inbox points to the others). */

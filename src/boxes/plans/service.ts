@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import type { Db } from '../../db/index.js'
+import { compiledOnce } from '../../db/compiled.js'
 import { addDaysIso, isoWeekOf, parseIsoWeekKey, isoWeekKey, type Clock, type IsoDate } from '../../clock.js'
 import type { Actor, Child } from '../../people/service.js'
 import type { BoxContext, BoxSummary } from '../../web/box.js'
@@ -32,6 +33,17 @@ function toView(r: { id: number; subject: string; title: string; group_name: str
   }
 }
 
+/** The tile: how many of the child's published plans are in progress today (compiled once: every start page reads it). */
+const currentCountStatement = compiledOnce((db: Db, childId: number, today: IsoDate) => db.selectFrom('plans as p')
+  .select((eb) => eb.fn.countAll<number>().as('n'))
+  .where('p.group_id', 'in', (eb) => eb.selectFrom('group_memberships').select('group_id').where('child_id', '=', childId))
+  .where('p.published', '=', true)
+  .where('p.starts_on', '<=', today).where('p.ends_on', '>=', today), 2)
+
+async function currentPlanCount(db: Db, childId: number, today: IsoDate): Promise<number> {
+  return Number((await currentCountStatement(db, childId, today)).rows[0]?.n ?? 0)
+}
+
 function childPlans(db: Db, childId: number) {
   return db.selectFrom('plans as p').innerJoin('groups as g', 'g.id', 'p.group_id')
     .select(['p.id', 'p.subject', 'p.title', 'g.name as group_name', 'p.starts_on', 'p.ends_on', 'p.content', 'p.goals', 'p.assessment'])
@@ -56,9 +68,8 @@ export async function planOfChild(db: Db, clock: Clock, child: Child, planId: nu
 }
 
 export async function plansSummary({ db, clock, child }: BoxContext): Promise<BoxSummary | null> {
-  const today = clock.today()
-  const rows = await childPlans(db, child.id).where('p.starts_on', '<=', today).where('p.ends_on', '>=', today).execute()
-  return rows.length ? { key: 'plans:summary.current', params: { count: rows.length } } : { key: 'plans:summary.none' }
+  const count = await currentPlanCount(db, child.id, clock.today())
+  return count ? { key: 'plans:summary.current', params: { count } } : { key: 'plans:summary.none' }
 }
 
 // ---- Staff: plans for their own groups only ----

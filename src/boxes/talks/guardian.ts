@@ -8,7 +8,7 @@ import { translator } from '../../web/i18n.js'
 import { createNotifications } from '../../notify/notifications.js'
 import { enqueue } from '../../notify/outbox.js'
 import type { BoxContext, BoxSummary } from '../../web/box.js'
-import { talksQueries, type BookingJson } from './queries.js'
+import { talksQueries, talksTileFacts, type BookingJson } from './queries.js'
 import {
   TIMES_PER_PAGE, assertGuardian, bookable, cancellable, name, reminderWindow, roundOpen, toId, toTime, type TimeView,
 } from './rules.js'
@@ -209,7 +209,7 @@ export async function bookingIcs(db: Db, clock: Clock, child: Child, slotId: num
 
 /** The tile: the booked time, or the last day to book one. */
 export async function talksSummary({ db, clock, actor, child }: BoxContext): Promise<BoxSummary | null> {
-  const row = await talksQueries(db).summary(child.id, clock.now(), clock.today()).executeTakeFirst()
+  const row = await talksTileFacts(db, child.id, clock.now(), clock.today())
   const f = formatters(actor.locale)
   if (row?.booked_at) {
     const at = new Date(row.booked_at)

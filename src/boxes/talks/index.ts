@@ -7,6 +7,7 @@ import { sendTalkReminders, talksSummary } from './guardian.js'
 import { seedTalksDemo } from './demo.js'
 import { seedTalks } from './district.js'
 import { talksTodo } from './family.js'
+import { talksAvailable } from './queries.js'
 
 /** karin.berg's demo round for 4B (the one Sam's family booked in). */
 const karinRound = async ({ db, world }: BudgetContext) =>
@@ -25,28 +26,7 @@ export const talks: BoxManifest = {
   guardianOnly: true,
   visible: (a) => isGuardian(a),
   /** Bookable: a free time ahead in an open round with no booking of the child yet. Or a booking ahead. */
-  async available({ db, clock, child }) {
-    const now = clock.now()
-    const today = clock.today()
-    const row = await db.selectNoFrom((eb) => eb.or([
-      eb.exists(
-        eb.selectFrom('talk_slots as s')
-          .innerJoin('talk_rounds as r', 'r.id', 's.round_id')
-          .innerJoin('group_memberships as gm', 'gm.group_id', 'r.group_id')
-          .select('s.id')
-          .where('gm.child_id', '=', child.id)
-          .where('s.starts_at', '>', now)
-          .where(sql<boolean>`r.last_booking_day >= ${today}::date`)
-          .where((w) => w.not(w.exists(w.selectFrom('talk_bookings as b').select('b.slot_id').whereRef('b.slot_id', '=', 's.id'))))
-          .where((w) => w.not(w.exists(w.selectFrom('talk_bookings as o').select('o.slot_id').whereRef('o.round_id', '=', 'r.id').where('o.child_id', '=', child.id)))),
-      ),
-      eb.exists(
-        eb.selectFrom('talk_bookings as b').innerJoin('talk_slots as s', 's.id', 'b.slot_id')
-          .select('b.slot_id').where('b.child_id', '=', child.id).where('s.starts_at', '>', now),
-      ),
-    ]).as('available')).executeTakeFirstOrThrow()
-    return Boolean(row.available)
-  },
+  available: ({ db, clock, child }) => talksAvailable(db, child.id, clock.now(), clock.today()),
   summary: talksSummary,
   todo: talksTodo,
   routes,

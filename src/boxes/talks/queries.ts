@@ -1,7 +1,69 @@
 import { sql } from 'kysely'
-import type { Executor } from '../../db/index.js'
+import type { Db, Executor } from '../../db/index.js'
+import { compiledOnce } from '../../db/compiled.js'
 import type { IsoDate } from '../../clock.js'
 import { staffTalksQueries } from './staff-queries.js'
+
+// ---- What the start page reads on every view: compiled once --------------------------------
+
+/** Bookable (a free time ahead in an open round with no booking of the child yet), or a booking ahead. */
+const availableStatement = compiledOnce((db: Db, childId: number, now: Date, today: IsoDate) => db.selectNoFrom((eb) => eb.or([
+  eb.exists(
+    eb.selectFrom('talk_slots as s')
+      .innerJoin('talk_rounds as r', 'r.id', 's.round_id')
+      .innerJoin('group_memberships as gm', 'gm.group_id', 'r.group_id')
+      .select('s.id')
+      .where('gm.child_id', '=', childId)
+      .where('s.starts_at', '>', now)
+      .where(sql<boolean>`r.last_booking_day >= ${today}::date`)
+      .where((w) => w.not(w.exists(w.selectFrom('talk_bookings as b').select('b.slot_id').whereRef('b.slot_id', '=', 's.id'))))
+      .where((w) => w.not(w.exists(w.selectFrom('talk_bookings as o').select('o.slot_id').whereRef('o.round_id', '=', 'r.id').where('o.child_id', '=', childId)))),
+  ),
+  eb.exists(
+    eb.selectFrom('talk_bookings as b').innerJoin('talk_slots as s', 's.id', 'b.slot_id')
+      .select('b.slot_id').where('b.child_id', '=', childId).where('s.starts_at', '>', now),
+  ),
+]).as('available')), 3)
+
+export async function talksAvailable(db: Executor, childId: number, now: Date, today: IsoDate): Promise<boolean> {
+  return Boolean((await availableStatement(db, childId, now, today)).rows[0]?.available)
+}
+
+/** The tile: the child's next booked time and the earliest deadline of an open round with a free time, in one read. */
+const summaryStatement = compiledOnce((db: Db, childId: number, now: Date, today: IsoDate) => db.selectNoFrom((eb) => [
+  eb.selectFrom('talk_bookings as b').innerJoin('talk_slots as s', 's.id', 'b.slot_id')
+    .select('s.starts_at').where('b.child_id', '=', childId).where('s.starts_at', '>', now)
+    .orderBy('s.starts_at').limit(1).as('booked_at'),
+  eb.selectFrom('talk_rounds as r')
+    .innerJoin('group_memberships as gm', (j) => j.onRef('gm.group_id', '=', 'r.group_id').on('gm.child_id', '=', childId))
+    .select(sql<string>`min(r.last_booking_day)::text`.as('d'))
+    .where(sql<boolean>`r.last_booking_day >= ${today}::date`)
+    .where((w) => w.not(w.exists(w.selectFrom('talk_bookings as b').select('b.slot_id').whereRef('b.round_id', '=', 'r.id').where('b.child_id', '=', childId))))
+    .where((w) => w.exists(w.selectFrom('talk_slots as s').select('s.id').whereRef('s.round_id', '=', 'r.id').where('s.starts_at', '>', now)
+      .where((x) => x.not(x.exists(x.selectFrom('talk_bookings as b2').select('b2.slot_id').whereRef('b2.slot_id', '=', 's.id'))))))
+    .as('book_by'),
+]), 3)
+
+export async function talksTileFacts(db: Executor, childId: number, now: Date, today: IsoDate) {
+  return (await summaryStatement(db, childId, now, today)).rows[0]
+}
+
+/** "Att göra": rounds of the child's groups with a free time ahead, still bookable, where the child has no booking. */
+const openRoundsStatement = compiledOnce((db: Db, childId: number, now: Date, today: IsoDate, limit: number) => db.selectFrom('talk_rounds as r')
+  .innerJoin('group_memberships as gm', 'gm.group_id', 'r.group_id')
+  .innerJoin('persons as p', 'p.id', 'r.staff_id')
+  .select(['r.id', 'p.given_name', 'p.family_name', sql<IsoDate>`r.last_booking_day::text`.as('last_day')])
+  .where('gm.child_id', '=', childId)
+  .where(sql<boolean>`r.last_booking_day >= ${today}::date`)
+  .where((w) => w.not(w.exists(w.selectFrom('talk_bookings as o').select('o.slot_id').whereRef('o.round_id', '=', 'r.id').where('o.child_id', '=', childId))))
+  .where((w) => w.exists(w.selectFrom('talk_slots as s').select('s.id').whereRef('s.round_id', '=', 'r.id').where('s.starts_at', '>', now)
+    .where((x) => x.not(x.exists(x.selectFrom('talk_bookings as b').select('b.slot_id').whereRef('b.slot_id', '=', 's.id'))))))
+  .orderBy('r.last_booking_day').orderBy('r.id')
+  .limit(limit), 4)
+
+export async function openRoundsWithoutBooking(db: Executor, childId: number, now: Date, today: IsoDate, limit: number) {
+  return (await openRoundsStatement(db, childId, now, today, limit)).rows
+}
 
 /** A time as read through JSON (timestamps arrive as strings there). */
 export interface SlotJson { id: number; starts_at: string; ends_at: string }
@@ -134,23 +196,6 @@ export function talksQueries(db: Executor) {
         .where('r.staff_id', '=', staffId)
         .limit(1)
         .executeTakeFirst()
-    },
-
-    /** The tile: the child's next booked time and the earliest deadline of an open round with a free time, in one read. */
-    summary(childId: number, now: Date, today: IsoDate) {
-      return db.selectNoFrom((eb) => [
-        eb.selectFrom('talk_bookings as b').innerJoin('talk_slots as s', 's.id', 'b.slot_id')
-          .select('s.starts_at').where('b.child_id', '=', childId).where('s.starts_at', '>', now)
-          .orderBy('s.starts_at').limit(1).as('booked_at'),
-        eb.selectFrom('talk_rounds as r')
-          .innerJoin('group_memberships as gm', (j) => j.onRef('gm.group_id', '=', 'r.group_id').on('gm.child_id', '=', childId))
-          .select(sql<string>`min(r.last_booking_day)::text`.as('d'))
-          .where(sql<boolean>`r.last_booking_day >= ${today}::date`)
-          .where((w) => w.not(w.exists(w.selectFrom('talk_bookings as b').select('b.slot_id').whereRef('b.round_id', '=', 'r.id').where('b.child_id', '=', childId))))
-          .where((w) => w.exists(w.selectFrom('talk_slots as s').select('s.id').whereRef('s.round_id', '=', 'r.id').where('s.starts_at', '>', now)
-            .where((x) => x.not(x.exists(x.selectFrom('talk_bookings as b2').select('b2.slot_id').whereRef('b2.slot_id', '=', 's.id'))))))
-          .as('book_by'),
-      ])
     },
 
     /** The child's guardians, with the address and language of their e-mail (none: null). */

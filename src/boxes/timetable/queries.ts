@@ -20,6 +20,17 @@ const weekStatement = compiledOnce((db: Db, childId: number, from: IsoDate, to: 
   jsonArrayFrom(classNamesQuery(db, childId)).as('classes'),
 ]), 3)
 
+/** The tile: how many of the day's lessons take place, and when the first starts (compiled once). */
+const dayStatement = compiledOnce((db: Db, childId: number, day: IsoDate) => db
+  .selectFrom(occurrences(db, { childId }, day, day).as('o'))
+  .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.min('o.starts_at').as('first')])
+  .where('o.cancelled', '=', false), 2)
+
+export async function lessonsOnDay(db: Executor, childId: number, day: IsoDate): Promise<{ count: number; first: string | null }> {
+  const row = (await dayStatement(db, childId, day)).rows[0]
+  return { count: Number(row?.count ?? 0), first: row?.first ?? null }
+}
+
 export function timetableQueries(db: Executor) {
   return Object.freeze({
     occurrencesForChild(childId: number, from: IsoDate, to: IsoDate): Promise<OccurrenceRow[]> {

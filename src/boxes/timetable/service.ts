@@ -4,8 +4,8 @@ import type { Db } from '../../db/index.js'
 import type { Executor } from '../../db/index.js'
 import { addDaysIso, isIsoDate, isoWeekKey, isoWeekOf, mondayOf, parseIsoWeekKey, stockholmInstant, type Clock, type IsoDate } from '../../clock.js'
 import { childrenOfActor, loadActor, childForActor, type Actor, type Child, fullName } from '../../people/service.js'
-import { timetableQueries } from './queries.js'
-import { occurrences, type OccurrenceRow } from '../../people/lessons.js'
+import { lessonsOnDay, timetableQueries } from './queries.js'
+import type { OccurrenceRow } from '../../people/lessons.js'
 import type { BoxContext, BoxSummary } from '../../web/box.js'
 
 /** A lesson as the pages show it. */
@@ -127,10 +127,9 @@ export async function groupLessonOn(db: Executor, groupId: number, lessonId: num
 
 /** The start page tile: how many lessons today and when the first starts. */
 export async function todaySummary({ db, clock, child }: BoxContext): Promise<BoxSummary> {
-  const rows = await occurrences(db, { childId: child.id }, clock.today(), clock.today()).execute()
-  const lessons = rows.map(toLessonView).filter((l) => !l.cancelled)
-  if (lessons.length === 0) return { key: 'timetable:summary.none' }
-  return { key: 'timetable:summary.today', params: { count: lessons.length, start: lessons[0]!.start } }
+  const { count, first } = await lessonsOnDay(db, child.id, clock.today())
+  if (count === 0 || !first) return { key: 'timetable:summary.none' }
+  return { key: 'timetable:summary.today', params: { count, start: hhmm(first) } }
 }
 
 // ---- The calendar feed ----------------------------------------------------------
