@@ -11,6 +11,8 @@ import type { ImportTables } from '../import/tables.js'
 import type { InformationTables } from '../boxes/information/tables.js'
 import type { BlogTables } from '../boxes/blog/tables.js'
 import type { AuditTables } from '../audit/tables.js'
+import type { AssessmentsTables } from '../boxes/assessments/tables.js'
+import type { DocumentationTables } from '../boxes/documentation/tables.js'
 
 /** A timestamptz: read as Date, written as Date or ISO string. */
 export type Timestamp = ColumnType<Date, Date | string, Date | string>
@@ -151,4 +153,5 @@ export interface CoreTables {
  * The whole schema. Each box declares its own tables in `src/boxes/<box>/tables.ts`
  * and adds its interface to this list.
  */
-export interface Database extends CoreTables, MessagesTables, PushTables, CareScheduleTables, TimetableTables, AbsenceTables, TalksTables, ImportTables, CalendarTables, PlansTables, InformationTables, BlogTables, AuditTables {}
+export interface Database extends CoreTables, MessagesTables, PushTables, CareScheduleTables, TimetableTables, AbsenceTables, TalksTables, ImportTables, CalendarTables, PlansTables, InformationTables, BlogTables, AuditTables,
+  AssessmentsTables, DocumentationTables {}

@@ -79,4 +79,6 @@ export interface PageBudget {
   scripts?: string[]
   /** Statements at most (default 10). */
   maxQueries?: number
+  /** The page is behind the BankID step-up: the test gives the user's session one first. */
+  stepUp?: boolean
 }
