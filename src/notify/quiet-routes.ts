@@ -1,0 +1,63 @@
+import { Type } from '@sinclair/typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { SettingsSection } from '../web/box.js'
+import { requireLogin } from '../web/guards.js'
+import { FormBody } from '../web/schemas.js'
+import { parseForm } from '../web/forms.js'
+import { DIGEST_TIMES, notifyPreferences, saveDigest, saveQuietHours } from './quiet.js'
+
+const TIME = { maxLength: 5, pattern: '^([01]?[0-9]|2[0-3])[:.][0-5][0-9]$', errorKey: 'notifications:quiet.errors.time' }
+export const QuietForm = Type.Object({
+  quiet: Type.Optional(Type.Literal('on')),
+  quietStart: Type.String(TIME),
+  quietEnd: Type.String(TIME),
+})
+export const DigestForm = Type.Object({
+  digest: Type.Optional(Type.Literal('on')),
+  digestTime: Type.String({ maxLength: 5, errorKey: 'notifications:digest.errors.time' }),
+})
+
+/**
+ * The settings section "Tysta timmar och kvällsbrev": quiet hours for push, and the evening
+ * digest by e-mail. Its forms answer 422 with the whole settings page (errors beside the
+ * fields, what was typed kept).
+ */
+export const quietSettingsSection: SettingsSection = {
+  id: 'quiet',
+  title: 'notifications:quiet.sectionTitle',
+  template: '/notifications/_quiet-settings',
+  async data(req) {
+    const { db } = req.server.deps
+    const [prefs, person] = await Promise.all([
+      notifyPreferences(db, req.actor!.id),
+      db.selectFrom('persons').select('email').where('id', '=', req.actor!.id).executeTakeFirst(),
+    ])
+    return { notifyPrefs: prefs, hasEmail: Boolean(person?.email), digestTimes: DIGEST_TIMES }
+  },
+  async routes(fastify, { render }) {
+    const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+    const { db, clock } = app.deps
+
+    app.post('/settings/quiet-hours', { preHandler: requireLogin, schema: { body: FormBody } }, async (req, reply) => {
+      const form = parseForm(QuietForm, req.body)
+      const values = { quiet: form.values.quiet ?? '', quietStart: form.values.quietStart ?? '', quietEnd: form.values.quietEnd ?? '' }
+      if (!form.ok) return render(req, reply.code(422), { errors: form.errors, values, form: 'quiet' })
+      const saved = await saveQuietHours(db, req.actor!.id, { enabled: form.value.quiet === 'on', start: form.value.quietStart, end: form.value.quietEnd }, clock.now())
+      if (!saved.ok) return render(req, reply.code(422), { errors: saved.errors, values, form: 'quiet' })
+      // Held notices may have been let out (quiet hours off or over): deliver them now.
+      app.outboxKick()
+      reply.flash({ kind: 'success', key: 'notifications:quiet.saved' })
+      return reply.redirect('/settings#quiet', 303)
+    })
+
+    app.post('/settings/digest', { preHandler: requireLogin, schema: { body: FormBody } }, async (req, reply) => {
+      const form = parseForm(DigestForm, req.body)
+      const values = { digest: form.values.digest ?? '', digestTime: form.values.digestTime ?? '' }
+      if (!form.ok) return render(req, reply.code(422), { errors: form.errors, values, form: 'digest' })
+      const saved = await saveDigest(db, req.actor!.id, { enabled: form.value.digest === 'on', time: form.value.digestTime }, clock.now())
+      if (!saved.ok) return render(req, reply.code(422), { errors: saved.errors, values, form: 'digest' })
+      reply.flash({ kind: 'success', key: form.value.digest === 'on' ? 'notifications:digest.savedOn' : 'notifications:digest.savedOff' })
+      return reply.redirect('/settings#quiet', 303)
+    })
+  },
+}
