@@ -1,4 +1,5 @@
 import t from 'tap'
+import { gzipSync } from 'node:zlib'
 import { buildTestApp, loginAs } from '../../test/helpers/app.js'
 import { createNotifications } from './notifications.js'
 import { dispatchDue } from './outbox.js'
@@ -37,6 +38,9 @@ t.test('the settings section: defaults, and works without JavaScript (plain form
   t.match(page.body, /<option value="18:00" selected>18:00<\/option>/)
   t.notMatch(page.body, /ingen e-postadress i Hubben/, 'anna has an e-mail address')
   t.equal(await prefs(world.anna), undefined, 'no row until something is changed')
+  const again = await anna.get('/settings')
+  t.ok(Number(again.headers['x-hubben-queries']) <= 10, `the settings page within its budget (${again.headers['x-hubben-queries']} statements)`)
+  t.ok(gzipSync(again.body).length < 10 * 1024, `under 10 KB gzipped (${gzipSync(again.body).length} bytes)`)
 })
 
 t.test('saving quiet hours; 422 with the message beside the field and the values kept (sv and en)', async (t) => {

@@ -4,7 +4,7 @@ import type { SettingsSection } from '../web/box.js'
 import { requireLogin } from '../web/guards.js'
 import { FormBody } from '../web/schemas.js'
 import { parseForm } from '../web/forms.js'
-import { DIGEST_TIMES, notifyPreferences, saveDigest, saveQuietHours } from './quiet.js'
+import { DEFAULT_DIGEST_TIME, DIGEST_TIMES, quietOf, saveDigest, saveQuietHours, type NotifyPreferences } from './quiet.js'
 
 const TIME = { maxLength: 5, pattern: '^([01]?[0-9]|2[0-3])[:.][0-5][0-9]$', errorKey: 'notifications:quiet.errors.time' }
 export const QuietForm = Type.Object({
@@ -27,12 +27,16 @@ export const quietSettingsSection: SettingsSection = {
   title: 'notifications:quiet.sectionTitle',
   template: '/notifications/_quiet-settings',
   async data(req) {
-    const { db } = req.server.deps
-    const [prefs, person] = await Promise.all([
-      notifyPreferences(db, req.actor!.id),
-      db.selectFrom('persons').select('email').where('id', '=', req.actor!.id).executeTakeFirst(),
-    ])
-    return { notifyPrefs: prefs, hasEmail: Boolean(person?.email), digestTimes: DIGEST_TIMES }
+    // One statement: the preferences (defaults without a row) and whether there is an address to send a digest to.
+    const row = await req.server.deps.db.selectFrom('persons as p')
+      .leftJoin('notify_preferences as q', 'q.person_id', 'p.id')
+      .select(['p.email', 'q.quiet_enabled', 'q.quiet_start', 'q.quiet_end', 'q.digest_enabled', 'q.digest_time'])
+      .where('p.id', '=', req.actor!.id).executeTakeFirstOrThrow()
+    const prefs: NotifyPreferences = {
+      quiet: quietOf(row),
+      digest: { enabled: row.digest_enabled ?? false, time: row.digest_time ?? DEFAULT_DIGEST_TIME },
+    }
+    return { notifyPrefs: prefs, hasEmail: Boolean(row.email), digestTimes: DIGEST_TIMES }
   },
   async routes(fastify, { render }) {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>()

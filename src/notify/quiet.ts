@@ -61,14 +61,6 @@ export function quietOf(row: PrefRow): QuietHours {
     : { enabled: row.quiet_enabled, start: row.quiet_start ?? DEFAULT_QUIET.start, end: row.quiet_end ?? DEFAULT_QUIET.end }
 }
 
-export async function notifyPreferences(db: Executor, personId: number): Promise<NotifyPreferences> {
-  const row = await db.selectFrom('notify_preferences')
-    .select(['quiet_enabled', 'quiet_start', 'quiet_end', 'digest_enabled', 'digest_time'])
-    .where('person_id', '=', personId).executeTakeFirst()
-  if (!row) return { quiet: DEFAULT_QUIET, digest: { enabled: false, time: DEFAULT_DIGEST_TIME } }
-  return { quiet: quietOf(row), digest: { enabled: row.digest_enabled, time: row.digest_time } }
-}
-
 export type Saved = { ok: true } | { ok: false; errors: FieldErrors }
 
 /** The quiet-hours form: on/off, start and end ('HH:MM'). Times are checked even when off (they are kept). */
