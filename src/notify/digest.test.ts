@@ -20,7 +20,7 @@ t.test('turned on in settings: sent at the chosen Stockholm time, once with two 
   t.equal(notify.housekeeping, sendEveningDigests, 'run by the housekeeping on every instance')
   const anna = await loginAs(app, 'anna.lind')
   await anna.get('/settings')
-  t.equal((await anna.post('/settings/digest', { digest: 'on', digestTime: '18:00' })).statusCode, 303)
+  t.equal((await anna.post('/settings/digest', { digestOn: 'on', digestTime: '18:00' })).statusCode, 303)
   t.equal(await run(), 0, '07:10: not yet')
 
   // The demo's answer from Karin (a real message, with its text) is already in Anna's bell.

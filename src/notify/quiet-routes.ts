@@ -8,12 +8,12 @@ import { DEFAULT_DIGEST_TIME, DIGEST_TIMES, quietOf, saveDigest, saveQuietHours,
 
 const TIME = { maxLength: 5, pattern: '^([01]?[0-9]|2[0-3])[:.][0-5][0-9]$', errorKey: 'notifications:quiet.errors.time' }
 export const QuietForm = Type.Object({
-  quiet: Type.Optional(Type.Literal('on')),
+  quietOn: Type.Optional(Type.Literal('on')),
   quietStart: Type.String(TIME),
   quietEnd: Type.String(TIME),
 })
 export const DigestForm = Type.Object({
-  digest: Type.Optional(Type.Literal('on')),
+  digestOn: Type.Optional(Type.Literal('on')),
   digestTime: Type.String({ maxLength: 5, errorKey: 'notifications:digest.errors.time' }),
 })
 
@@ -44,9 +44,9 @@ export const quietSettingsSection: SettingsSection = {
 
     app.post('/settings/quiet-hours', { preHandler: requireLogin, schema: { body: FormBody } }, async (req, reply) => {
       const form = parseForm(QuietForm, req.body)
-      const values = { quiet: form.values.quiet ?? '', quietStart: form.values.quietStart ?? '', quietEnd: form.values.quietEnd ?? '' }
+      const values = { quietOn: form.values.quietOn ?? '', quietStart: form.values.quietStart ?? '', quietEnd: form.values.quietEnd ?? '' }
       if (!form.ok) return render(req, reply.code(422), { errors: form.errors, values, form: 'quiet' })
-      const saved = await saveQuietHours(db, req.actor!.id, { enabled: form.value.quiet === 'on', start: form.value.quietStart, end: form.value.quietEnd }, clock.now())
+      const saved = await saveQuietHours(db, req.actor!.id, { enabled: form.value.quietOn === 'on', start: form.value.quietStart, end: form.value.quietEnd }, clock.now())
       if (!saved.ok) return render(req, reply.code(422), { errors: saved.errors, values, form: 'quiet' })
       // Held notices may have been let out (quiet hours off or over): deliver them now.
       app.outboxKick()
@@ -56,11 +56,11 @@ export const quietSettingsSection: SettingsSection = {
 
     app.post('/settings/digest', { preHandler: requireLogin, schema: { body: FormBody } }, async (req, reply) => {
       const form = parseForm(DigestForm, req.body)
-      const values = { digest: form.values.digest ?? '', digestTime: form.values.digestTime ?? '' }
+      const values = { digestOn: form.values.digestOn ?? '', digestTime: form.values.digestTime ?? '' }
       if (!form.ok) return render(req, reply.code(422), { errors: form.errors, values, form: 'digest' })
-      const saved = await saveDigest(db, req.actor!.id, { enabled: form.value.digest === 'on', time: form.value.digestTime }, clock.now())
+      const saved = await saveDigest(db, req.actor!.id, { enabled: form.value.digestOn === 'on', time: form.value.digestTime }, clock.now())
       if (!saved.ok) return render(req, reply.code(422), { errors: saved.errors, values, form: 'digest' })
-      reply.flash({ kind: 'success', key: form.value.digest === 'on' ? 'notifications:digest.savedOn' : 'notifications:digest.savedOff' })
+      reply.flash({ kind: 'success', key: form.value.digestOn === 'on' ? 'notifications:digest.savedOn' : 'notifications:digest.savedOff' })
       return reply.redirect('/settings#quiet', 303)
     })
   },

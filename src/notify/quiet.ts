@@ -112,7 +112,7 @@ export async function saveDigest(db: Db, personId: number, input: { enabled: boo
   if (!time || !DIGEST_TIMES.includes(time)) return { ok: false, errors: { digestTime: { key: 'notifications:digest.errors.time' } } }
   if (input.enabled) {
     const p = await db.selectFrom('persons').select('email').where('id', '=', personId).executeTakeFirst()
-    if (!p?.email) return { ok: false, errors: { digest: { key: 'notifications:digest.errors.noEmail' } } }
+    if (!p?.email) return { ok: false, errors: { digestOn: { key: 'notifications:digest.errors.noEmail' } } }
   }
   await db.insertInto('notify_preferences')
     // The first digest covers what came since the last one, at most a day back (digest.ts).
