@@ -4,8 +4,10 @@ import bellRoutes from './routes.js'
 import pushRoutes, { pushSettingsSection } from './push-routes.js'
 import outboxAdminRoutes from './admin-routes.js'
 import { unreadNotificationsSql } from './notifications.js'
+import { quietSettingsSection } from './quiet-routes.js'
+import { sendEveningDigests } from './digest.js'
 
-/** The bell, Web Push and the admins' view of failed deliveries. */
+/** The bell, Web Push (with quiet hours), the evening digest and the admins' view of failed deliveries. */
 export const notify: Feature = {
   key: 'notifications',
   async routes(app) {
@@ -14,7 +16,9 @@ export const notify: Feature = {
   },
   staffRoutes: outboxAdminRoutes,
   staffLinks: [{ key: 'outbox', title: 'outbox:link', href: '/staff/outbox', roles: ['admin'] }],
-  settingsSections: [pushSettingsSection],
+  settingsSections: [pushSettingsSection, quietSettingsSection],
+  // The evening digest: once per person and day whoever runs it (digest.ts).
+  housekeeping: sendEveningDigests,
   barCounter: unreadNotificationsSql,
   budgets: {
     pages: [{ name: 'notifications', user: 'anna.lind', url: () => '/notifications', bounded: true }],

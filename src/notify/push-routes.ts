@@ -17,14 +17,14 @@ import { endpointIsPublic, saveSubscription } from './push-endpoints.js'
 const ENDPOINT = /^https:\/\/[^\s]{1,2000}$/
 const B64URL = (min: number, max: number) => new RegExp(`^[A-Za-z0-9_-]{${min},${max}}={0,2}$`)
 
-/** The settings section's view model: whether push can work, how many devices have it, and the per-area choices. */
+/** The settings section's view model: whether push can work, how many devices have it, and the per-area choices (one statement). */
 export async function pushSettings(db: Db, actor: Actor, publicKey: string | null) {
-  const [devices, optouts] = await Promise.all([
-    db.selectFrom('push_subscriptions').select(sql<number>`count(*)`.as('n')).where('person_id', '=', actor.id).executeTakeFirstOrThrow(),
-    db.selectFrom('notification_optouts').select('area').where('person_id', '=', actor.id).execute(),
-  ])
-  const off = new Set(optouts.map((o) => o.area))
-  return { publicKey, devices: Number(devices.n), areas: AREAS.map((a) => ({ key: a, on: !off.has(a) })) }
+  const row = await db.selectNoFrom([
+    sql<number>`(select count(*) from push_subscriptions where person_id = ${actor.id})`.as('n'),
+    sql<string[]>`(select coalesce(json_agg(area), '[]'::json) from notification_optouts where person_id = ${actor.id})`.as('off'),
+  ]).executeTakeFirstOrThrow()
+  const off = new Set(row.off)
+  return { publicKey, devices: Number(row.n), areas: AREAS.map((a) => ({ key: a, on: !off.has(a) })) }
 }
 
 export const pushSettingsSection: SettingsSection = {

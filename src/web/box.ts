@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../db/index.js'
 import type { Clock } from '../clock.js'
 import type { Actor, Child } from '../people/service.js'
@@ -118,7 +118,16 @@ export interface SettingsSection {
   title: string
   template: string
   data?: (req: FastifyRequest) => Promise<Record<string, unknown>>
+  /**
+   * The section's own form posts, registered with the settings page so that a form with
+   * errors can answer 422 with the whole page again (`render`, with `errors`, `values` and
+   * `form`, the form's name, as the page's own forms do).
+   */
+  routes?: (app: FastifyInstance, ctx: { render: SettingsRender }) => Promise<void>
 }
+
+/** Renders the settings page (status set by the caller), e.g. a section's form with its errors. */
+export type SettingsRender = (req: FastifyRequest, reply: FastifyReply, extra?: { errors?: Record<string, { key: string; params?: Record<string, string | number> }>; values?: Record<string, unknown>; form?: string }) => Promise<unknown>
 
 export const isGuardian = (a: Actor) => a.role === 'guardian'
 export const isSchool = (c: Child) => c.unitKind === 'school'

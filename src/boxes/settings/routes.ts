@@ -24,6 +24,8 @@ export default async function settingsRoutes(fastify: FastifyInstance, { section
   }
 
   app.get('/settings', { preHandler: requireLogin }, async (req, reply) => render(req, reply))
+  // A section's own forms (quiet hours, the digest) answer 422 with this page.
+  for (const s of sections) if (s.routes) await s.routes(app, { render })
 
   app.post('/settings/contact', { preHandler: requireLogin, schema: { body: FormBody } }, async (req, reply) => {
     const body = cleanBody(req.body)
