@@ -9,7 +9,7 @@ export function normalisePersonalNumber(raw: string | null | undefined, today: D
   if (!raw) return null
   const s = raw.trim()
   const m12 = /^(\d{8})[-+]?(\d{4})$/.exec(s)
-  if (m12) return m12[1]! + m12[2]!
+  if (m12) return plausible(m12[1]! + m12[2]!)
   const m10 = /^(\d{6})([-+]?)(\d{4})$/.exec(s)
   if (!m10) return null
   const yy = Number(m10[1]!.slice(0, 2))
@@ -17,7 +17,14 @@ export function normalisePersonalNumber(raw: string | null | undefined, today: D
   let full = Math.floor(year / 100) * 100 + yy
   if (full > year) full -= 100
   if (m10[2] === '+') full -= 100
-  return String(full) + m10[1]!.slice(2) + m10[3]!
+  return plausible(String(full) + m10[1]!.slice(2) + m10[3]!)
+}
+
+/** A month 01-12 and a day 01-31 (or 61-91: a coordination number). */
+function plausible(n: string): string | null {
+  const month = Number(n.slice(4, 6))
+  const day = Number(n.slice(6, 8))
+  return month >= 1 && month <= 12 && ((day >= 1 && day <= 31) || (day >= 61 && day <= 91)) ? n : null
 }
 
 /** The same person? Both normalised; compared in constant time. */

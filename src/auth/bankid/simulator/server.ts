@@ -118,6 +118,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<BankIdSimu
   // Only JSON bodies (Fastify answers other types with 415, mapped above).
   app.addHook('onRequest', async (req) => {
     if (req.method !== 'POST') throw new ApiError(405, 'methodNotAllowed', 'Only POST is supported')
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new ApiError(415, 'unsupportedMediaType', 'Content-Type must be application/json')
   })
 
   function body(raw: unknown): Record<string, unknown> {
