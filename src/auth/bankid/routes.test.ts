@@ -278,3 +278,13 @@ t.test('BankID not configured: the page says so and nothing opens', async (t) =>
   const start = await anna.post('/bankid/start', { mode: 'qr', next: '/protected' })
   t.equal(start.headers.location, '/bankid?next=%2Fprotected')
 })
+
+t.test('production: the simulator\'s phone page is never mounted, and no link to it', async (t) => {
+  const PROD = {
+    NODE_ENV: 'production', DATABASE_URL: 'postgres://u@db/x', SMTP_URL: 'smtp://mail.example:587',
+    SMS_API_URL: 'https://sms.example/a1/sms', SMS_API_USER: 'u', SMS_API_PASSWORD: 'p',
+  }
+  const prod = await buildTestApp({ seed: false, env: PROD, bankid: { client, simulator: sim, now: () => wall } })
+  t.teardown(() => prod.close())
+  t.equal((await prod.app.inject('/dev/bankid')).statusCode, 404)
+})
