@@ -43,7 +43,8 @@ export async function startOrder(req: FastifyRequest, mode: StartMode, next: str
   if (!bankid.client || !req.actor) return { ok: false, message: 'RFA22' }
   await cancelOrder(req)
   try {
-    const r = await bankid.client.auth({ endUserIp: req.ip })
+    // An IPv4 address seen through an IPv6 socket (::ffff:a.b.c.d) is sent as IPv4.
+    const r = await bankid.client.auth({ endUserIp: req.ip.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '') })
     req.session.bankidOrder = {
       ref: r.orderRef, qrToken: r.qrStartToken, qrSecret: r.qrStartSecret, autoStartToken: r.autoStartToken,
       mode, startedAt: bankid.now(), collectedAt: null, hintCode: null, next, personId: req.actor.id,

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto'
+import { isIP } from 'node:net'
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
 import type { SimulatorCerts } from './certs.js'
 
@@ -71,7 +72,6 @@ class ApiError extends Error {
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
-const IP = /^(\d{1,3}\.){3}\d{1,3}$|^[0-9a-fA-F:]+$/
 
 export async function startSimulator(opts: SimulatorOptions): Promise<BankIdSimulator> {
   const now = opts.now ?? Date.now
@@ -134,7 +134,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<BankIdSimu
 
   app.post('/rp/v6.0/auth', async (req) => {
     const b = body(req.body)
-    if (typeof b.endUserIp !== 'string' || !IP.test(b.endUserIp)) throw new ApiError(400, 'invalidParameters', 'Invalid endUserIp')
+    if (typeof b.endUserIp !== 'string' || !isIP(b.endUserIp)) throw new ApiError(400, 'invalidParameters', 'Invalid endUserIp')
     let personalNumber: string | null = null
     if (b.requirement !== undefined) {
       if (!isObject(b.requirement)) throw new ApiError(400, 'invalidParameters', 'Invalid requirement')
