@@ -26,7 +26,7 @@ export default async function bankIdRoutes(fastify: FastifyInstance) {
   app.get('/bankid', { ...pre, schema: { querystring: NextQuery } }, async (req, reply) => {
     const next = nextOf(req.query.next)
     if (hasStepUp(req)) return reply.redirect(next, 303)
-    return reply.code(app.bankid.client ? 200 : 503).page('bankid/index', { next, available: !!app.bankid.client, simulatorLink: simulatorLink(), stepUpMinutes: config.stepUpMinutes })
+    return reply.page('bankid/index', { next, available: !!app.bankid.client, simulatorLink: simulatorLink(), stepUpMinutes: config.stepUpMinutes })
   })
 
   app.post('/bankid/start', { ...pre, schema: { body: FormBody } }, async (req, reply) => {
