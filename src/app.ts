@@ -13,6 +13,9 @@ import { installInputGuard } from './web/input-guard.js'
 import opsRoutes from './web/ops-routes.js'
 import authRoutes from './auth/routes.js'
 import emailChangeRoutes from './auth/email-change-routes.js'
+import bankIdRoutes from './auth/bankid/routes.js'
+import bankIdPhoneRoutes from './auth/bankid/simulator/phone-routes.js'
+import { bankIdFromConfig, type BankId } from './auth/bankid/setup.js'
 import profileRoutes from './boxes/profile/routes.js'
 import settingsRoutes from './boxes/settings/routes.js'
 import staffRoutes from './staff/routes.js'
@@ -30,6 +33,8 @@ declare module 'fastify' {
     outboxKick(): void
     /** Uploaded files (src/storage/). */
     storage: FileStore
+    /** BankID for the step-up (src/auth/bankid/). */
+    bankid: BankId
   }
 }
 
@@ -53,6 +58,7 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions = {}): Promise<
   })
   app.decorate('outboxKick', opts.kick ?? (() => {}))
   app.decorate('storage', deps.storage ?? directoryStore(deps.config.uploads.dir))
+  app.decorate('bankid', deps.bankid ?? bankIdFromConfig(deps.config))
   // Every route's params, query and body are declared with TypeBox (src/web/schemas.ts).
   declaredInput(app)
   if (opts.onRoute) app.addHook('onRoute', opts.onRoute)
@@ -99,6 +105,9 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions = {}): Promise<
   await app.register(opsRoutes, { devMail: opts.devMail })
   await app.register(authRoutes)
   await app.register(emailChangeRoutes)
+  await app.register(bankIdRoutes)
+  // The BankID simulator's phone page: development and tests only, never in production.
+  if (app.bankid.simulator && deps.config.env !== 'production') await app.register(bankIdPhoneRoutes, { simulator: app.bankid.simulator })
   await app.register(profileRoutes)
   await app.register(settingsRoutes, { sections: FEATURES.flatMap((f) => f.settingsSections ?? []) })
   await app.register(staffRoutes, { links: FEATURES.flatMap((f) => f.staffLinks ?? []) })

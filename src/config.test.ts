@@ -35,3 +35,24 @@ t.test('HUBBEN_NOW freezes the clock', async (t) => {
   const c = loadConfig({ ...base, HUBBEN_NOW: '2026-12-01T07:10:00+01:00' })
   t.equal(c.frozenNow?.toISOString(), '2026-12-01T06:10:00.000Z')
 })
+
+t.test('BankID: unset is not available; the certificate files together; https only', async (t) => {
+  t.equal(loadConfig(base).bankid, undefined, 'no BankID settings: not available (development runs the simulator)')
+  const services = { DATABASE_URL: 'postgres://u@db/x', SMTP_URL: 'smtp://mail.example', SMS_API_URL: 'https://sms.example', SMS_API_USER: 'u', SMS_API_PASSWORD: 'p' }
+  t.equal(loadConfig({ ...base, ...services, NODE_ENV: 'production' }).bankid, undefined, 'production without BankID starts, with BankID not available')
+  const c = loadConfig({ ...base, BANKID_PFX: '/etc/hubben/rp.p12', BANKID_PASSPHRASE: 'secret', BANKID_CA: '/etc/hubben/bankid-ca.pem' })
+  t.same(c.bankid, { url: 'https://appapi2.bankid.com/rp/v6.0', pfxPath: '/etc/hubben/rp.p12', passphrase: 'secret', caPath: '/etc/hubben/bankid-ca.pem' })
+  const test = loadConfig({ ...base, BANKID_URL: 'https://appapi2.test.bankid.com/rp/v6.0/', BANKID_PFX: 'rp.p12', BANKID_CA: 'ca.pem' })
+  t.equal(test.bankid?.url, 'https://appapi2.test.bankid.com/rp/v6.0', 'the test environment, trailing slash dropped')
+  t.equal(test.bankid?.passphrase, '')
+  t.throws(() => loadConfig({ ...base, BANKID_PFX: 'rp.p12' }), /BANKID_PFX and BANKID_CA must be set together/)
+  t.throws(() => loadConfig({ ...base, BANKID_CA: 'ca.pem' }), /BANKID_PFX and BANKID_CA must be set together/)
+  t.throws(() => loadConfig({ ...base, BANKID_URL: 'https://appapi2.bankid.com/rp/v6.0' }), /need BANKID_PFX and BANKID_CA/)
+  t.throws(() => loadConfig({ ...base, BANKID_URL: 'http://bankid.example/rp/v6.0', BANKID_PFX: 'a', BANKID_CA: 'b' }), /BANKID_URL must start with https/)
+})
+
+t.test('STEP_UP_MINUTES: 15 by default, 1 to 120', async (t) => {
+  t.equal(loadConfig(base).stepUpMinutes, 15)
+  t.equal(loadConfig({ ...base, STEP_UP_MINUTES: '5' }).stepUpMinutes, 5)
+  t.throws(() => loadConfig({ ...base, STEP_UP_MINUTES: '0' }), /between 1 and 120/)
+})

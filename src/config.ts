@@ -31,7 +31,15 @@ export interface Config {
   messagesPerHour: number
   /** Uploaded files (information, blog): the largest accepted, and where they are kept. */
   uploads: { maxBytes: number; dir: string }
+  /**
+   * BankID's Relying Party API (the step-up): the address, the relying party's certificate
+   * (PKCS#12 file and passphrase) and BankID's CA certificate. Unset: BankID is not
+   * available (production: nothing behind it opens; development: `npm start` runs the simulator).
+   */
+  bankid: BankIdSettings | undefined
 }
+
+export interface BankIdSettings { url: string; pfxPath: string; passphrase: string; caPath: string }
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
@@ -71,6 +79,23 @@ function smsSettings(env: Env): SmsSettings | undefined {
     throw new ConfigError('SMS_FROM must be 2-11 letters and digits starting with a letter, or a phone number such as +46701234567')
   }
   return { apiUrl, user, password, from }
+}
+
+/**
+ * BANKID_PFX and BANKID_CA together (BANKID_PASSPHRASE with them; BANKID_URL defaults to
+ * BankID's production API), or none of them: then BankID is not available.
+ */
+function bankIdSettings(env: Env): BankIdSettings | undefined {
+  const pfxPath = env.BANKID_PFX || undefined
+  const caPath = env.BANKID_CA || undefined
+  if (!pfxPath && !caPath) {
+    if (env.BANKID_URL || env.BANKID_PASSPHRASE) throw new ConfigError('BANKID_URL and BANKID_PASSPHRASE need BANKID_PFX and BANKID_CA (the certificate files)')
+    return undefined
+  }
+  if (!pfxPath || !caPath) throw new ConfigError('BANKID_PFX and BANKID_CA must be set together')
+  const url = (env.BANKID_URL || 'https://appapi2.bankid.com/rp/v6.0').replace(/\/+$/, '')
+  if (!/^https:\/\/[^/]+/.test(url)) throw new ConfigError(`BANKID_URL must start with https://, got "${url}"`)
+  return { url, pfxPath: path.resolve(pfxPath), passphrase: env.BANKID_PASSPHRASE ?? '', caPath: path.resolve(caPath) }
 }
 
 /**
@@ -172,6 +197,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     trustProxy: trustProxy(env.TRUST_PROXY),
     messagesPerHour: int(env, 'MESSAGES_PER_HOUR', 60, 1, 10_000),
+    bankid: bankIdSettings(env),
     uploads: { maxBytes: int(env, 'MAX_UPLOAD_MB', 20, 1, 1024) * 1024 * 1024, dir: path.resolve(env.STORAGE_DIR || path.join(dataDir, 'files')) },
   }
 }

@@ -4,6 +4,7 @@ import type { Db } from './db/index.js'
 import type { Mailer } from './notify/mailer.js'
 import type { Channels } from './notify/outbox.js'
 import type { FileStore } from './storage/index.js'
+import type { BankId } from './auth/bankid/setup.js'
 
 /** Everything the app needs from outside; tests swap any of it. */
 export interface AppDeps {
@@ -15,4 +16,6 @@ export interface AppDeps {
   channels: Channels
   /** Uploaded files; default: a directory store at config.uploads.dir. */
   storage?: FileStore
+  /** BankID (client, the simulator outside production); default: from config.bankid, or not available. */
+  bankid?: BankId
 }

@@ -10,6 +10,10 @@ import { extraChannels } from './notify/channels.js'
 import { isDatabaseEmpty, seedDemo, DEMO_PASSWORD, demoLogins } from './demo/seed.js'
 import { startMaintenance } from './maintenance.js'
 import { startAddressSchedule } from './import/scheduler.js'
+import { BankIdClient } from './auth/bankid/client.js'
+import { bankIdFromConfig, type BankId } from './auth/bankid/setup.js'
+import { loadOrCreateCerts } from './auth/bankid/simulator/certs.js'
+import { startSimulator } from './auth/bankid/simulator/server.js'
 
 async function main() {
   const started = performance.now()
@@ -31,8 +35,17 @@ async function main() {
   const channels: Channels = { email: mailChannel(mailer), ...(await extraChannels(config)) }
   const dispatcher = startDispatcher(handle.db, clock, channels, { onError: (e) => app.log.error({ err: e }, 'outbox dispatch failed') })
 
+  // BankID: the settings when given; otherwise in development the simulator (its test
+  // certificates made once into DATA_DIR/bankid-sim), in production not available.
+  let bankid: BankId = bankIdFromConfig(config)
+  if (!config.bankid && config.env === 'development') {
+    const certs = loadOrCreateCerts(path.join(config.dataDir, 'bankid-sim'))
+    const simulator = await startSimulator({ certs, port: Number(process.env.BANKID_SIM_PORT) || 0 })
+    bankid = { client: new BankIdClient({ url: simulator.url, pfx: certs.clientPfx, passphrase: certs.passphrase, ca: certs.caPem }), simulator, now: Date.now }
+  }
+
   const app = await buildApp(
-    { config, db: handle.db, clock, mailer, channels },
+    { config, db: handle.db, clock, mailer, channels, bankid },
     {
       logger: { level: config.logLevel },
       devMail: devMailer && config.env !== 'production' ? () => devMailer.list() : undefined,
@@ -50,6 +63,8 @@ async function main() {
     closing = true
     app.log.info({ signal }, 'shutting down')
     await app.close()
+    bankid.client?.close()
+    await bankid.simulator?.close()
     await dispatcher.stop()
     maintenance.stop()
     await addresses?.stop()
@@ -69,6 +84,8 @@ async function main() {
     console.log(`Demo world created. Every demo account's password is "${DEMO_PASSWORD}":`)
     for (const l of demoLogins()) console.log(`  ${l.username.padEnd(14)} ${l.description}`)
   }
+  if (bankid.simulator) console.log(`BankID: the simulator runs at ${bankid.simulator.url}; its phone page is ${config.baseUrl}/dev/bankid`)
+  else if (!bankid.client) console.log('BankID is not configured (BANKID_PFX, BANKID_PASSPHRASE, BANKID_CA): Bedömningar and Dokumentation cannot be opened.')
   if (devMailer) console.log(`Mail is kept in ${path.join(config.dataDir, 'mail')} and listed at ${config.baseUrl}/dev/mail`)
 }
 

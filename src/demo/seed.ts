@@ -84,12 +84,12 @@ export async function seedDemo(db: Db, clock: Clock, opts: { passwordHash?: stri
     const admin = await person({ role: 'admin', given: 'Alex', family: 'Admin', username: 'admin', email: 'admin@kommun.example' })
 
     const home = { street: 'Björkvägen 12', postal: '123 45', city: 'Solbacka' }
-    const anna = await person({ role: 'guardian', given: 'Anna', family: 'Lind', username: 'anna.lind', email: 'anna.lind@example.com', mobile: '+46701234567', pnr: '198503142384', ...home })
-    const erik = await person({ role: 'guardian', given: 'Erik', family: 'Lind', username: 'erik.lind', email: 'erik.lind@example.com', mobile: '+46709876543', pnr: '198307212391', ...home })
-    const maria = await person({ role: 'guardian', given: 'Maria', family: 'Nilsson', username: 'maria.nilsson', email: 'maria.nilsson@example.com', mobile: '+46705551234', pnr: '198811092380', street: 'Ekgatan 3', postal: '123 46', city: 'Solbacka' })
-    const elsa = await person({ role: 'child', given: 'Elsa', family: 'Lind', username: 'elsa.lind', unitId: school, inFritids: true, pnr: '201603152386', ...home })
-    const olle = await person({ role: 'child', given: 'Olle', family: 'Lind', unitId: preschool, pnr: '202205172393', ...home })
-    const sam = await person({ role: 'child', given: 'Sam', family: 'Nilsson', unitId: school, pnr: '201609282399', street: 'Ekgatan 3', postal: '123 46', city: 'Solbacka' })
+    const anna = await person({ role: 'guardian', given: 'Anna', family: 'Lind', username: 'anna.lind', email: 'anna.lind@example.com', mobile: '+46701234567', pnr: '198503142385', ...home })
+    const erik = await person({ role: 'guardian', given: 'Erik', family: 'Lind', username: 'erik.lind', email: 'erik.lind@example.com', mobile: '+46709876543', pnr: '198307212392', ...home })
+    const maria = await person({ role: 'guardian', given: 'Maria', family: 'Nilsson', username: 'maria.nilsson', email: 'maria.nilsson@example.com', mobile: '+46705551234', pnr: '198811092389', street: 'Ekgatan 3', postal: '123 46', city: 'Solbacka' })
+    const elsa = await person({ role: 'child', given: 'Elsa', family: 'Lind', username: 'elsa.lind', unitId: school, inFritids: true, pnr: '201603152388', ...home })
+    const olle = await person({ role: 'child', given: 'Olle', family: 'Lind', unitId: preschool, pnr: '202205172394', ...home })
+    const sam = await person({ role: 'child', given: 'Sam', family: 'Nilsson', unitId: school, pnr: '201609282395', street: 'Ekgatan 3', postal: '123 46', city: 'Solbacka' })
 
     await trx.insertInto('guardianships').values([
       { guardian_id: anna, child_id: elsa }, { guardian_id: anna, child_id: olle },

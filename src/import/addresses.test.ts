@@ -14,12 +14,12 @@ const person = (id: number) => db.selectFrom('persons').select(['street', 'posta
 
 const FILE = [
   '# Hubben address transfer',
-  '201603152386;;;Björkvägen 14;12345;Solbacka', // Elsa moves next door
-  '198503142384;;;Björkvägen 14;123 45;Solbacka', // Anna too
-  '198811092380;F;;;;', // Maria: protected identity
+  '201603152388;;;Björkvägen 14;12345;Solbacka', // Elsa moves next door
+  '198503142385;;;Björkvägen 14;123 45;Solbacka', // Anna too
+  '198811092389;F;;;;', // Maria: protected identity
   '197001011234;;;Okänd väg 1;11111;Ingenstans', // not in Hubben
   '2016031523;;;Kort nummer 1;12345;Solbacka', // bad civic number
-  '198307212391;;Lind;Björkvägen 14;1234;Solbacka', // bad postal code
+  '198307212392;;Lind;Björkvägen 14;1234;Solbacka', // bad postal code
   'not a line',
   '',
 ].join('\n')
@@ -29,10 +29,10 @@ t.test('the file format: bad lines by number, never by content', async (t) => {
   t.equal(p.lines, 7)
   t.equal(p.records.length, 4)
   t.same(p.errors, [{ line: 6, key: 'civicNo' }, { line: 7, key: 'postalCode' }, { line: 8, key: 'fieldCount' }])
-  t.same(parseAddressFile('201603152386;;Farmor;Storgatan 1;11122;Stad').records[0], {
-    line: 1, civicNo: '201603152386', protected: false, street: 'c/o Farmor, Storgatan 1', postalCode: '111 22', city: 'Stad',
+  t.same(parseAddressFile('201603152388;;Farmor;Storgatan 1;11122;Stad').records[0], {
+    line: 1, civicNo: '201603152388', protected: false, street: 'c/o Farmor, Storgatan 1', postalCode: '111 22', city: 'Stad',
   })
-  t.equal(parseAddressFile('201603152386;X;;a;11122;b').errors[0]!.key, 'marking')
+  t.equal(parseAddressFile('201603152388;X;;a;11122;b').errors[0]!.key, 'marking')
 })
 
 t.test('overwrites addresses (also one the person typed), hides protected people, reports bad lines; a second run changes nothing', async (t) => {
@@ -57,7 +57,7 @@ t.test('overwrites addresses (also one the person typed), hides protected people
   t.same(second.counts, { lines: 7, updated: 0, unchanged: 3, protected: 1, unknown: 1, bad: 3 })
 
   // The marking is lifted: the address comes back.
-  const lifted = await importAddresses(db, clock, { text: '198811092380;;;Ekgatan 5;12346;Solbacka', source: 'navet-20261202.txt' })
+  const lifted = await importAddresses(db, clock, { text: '198811092389;;;Ekgatan 5;12346;Solbacka', source: 'navet-20261202.txt' })
   t.same(lifted.counts, { lines: 1, updated: 1, unchanged: 0, protected: 0, unknown: 0, bad: 0 })
   t.match(await person(world.maria), { street: 'Ekgatan 5', protected_identity: false })
 })
@@ -77,7 +77,7 @@ t.test('02:00 in Stockholm, across daylight saving', async (t) => {
 
 t.test('the schedule with two instances runs once a night; a dead holder is taken over after its lease', async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'hubben-addresses-'))
-  writeFileSync(path.join(dir, 'navet-a.txt'), '201609282399;;;Ekgatan 9;12346;Solbacka\n')
+  writeFileSync(path.join(dir, 'navet-a.txt'), '201609282395;;;Ekgatan 9;12346;Solbacka\n')
   const quiet = { info() {}, error() {} }
   clock.set('2026-12-02T01:30:00+01:00')
   const one = startAddressSchedule({ db, clock, dir, log: quiet, holder: 'instance-1' })
@@ -104,7 +104,7 @@ t.test('the schedule with two instances runs once a night; a dead holder is take
 })
 
 t.test('a person with a protected identity cannot type an address either', async (t) => {
-  await importAddresses(db, clock, { text: '198811092380;S;;;;', source: 'navet-protect.txt' })
+  await importAddresses(db, clock, { text: '198811092389;S;;;;', source: 'navet-protect.txt' })
   const maria = await loginAs(ctx.app, 'maria.nilsson')
   const res = await maria.post('/settings/address', { street: 'Hemlig väg 1', postalCode: '12345', city: 'Solbacka' })
   t.equal(res.statusCode, 422)

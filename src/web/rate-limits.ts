@@ -45,6 +45,13 @@ export function routeLimits(messagesPerHour: number): Record<string, Limit[]> {
     'POST /children/:childId/messages/:conversationId/replies': messages,
     'POST /staff/messages': messages,
     'POST /staff/messages/:conversationId/replies': messages,
+    // BankID: a new order asks BankID (and cancels the last): 20 in 15 minutes per person and 60 per address.
+    'POST /bankid/start': [
+      { name: 'bankid-start', max: 20, windowMs: 15 * MINUTE, key: byPerson },
+      { name: 'bankid-start-address', max: 60, windowMs: 15 * MINUTE, key: byAddress },
+    ],
+    // The order's page is polled every second or two (collect itself at most every 2 s per order, src/auth/bankid/service.ts).
+    'GET /bankid/order': [{ name: 'bankid-collect', max: 900, windowMs: 15 * MINUTE, key: byPerson }],
   }
 }
 

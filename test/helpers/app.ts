@@ -10,6 +10,7 @@ import { buildApp } from '../../src/app.js'
 import { seedDemo, type DemoWorld } from '../../src/demo/seed.js'
 import { dispatchDue, mailChannel, type Channels } from '../../src/notify/outbox.js'
 import type { Mailer, MailMessage } from '../../src/notify/mailer.js'
+import type { BankId } from '../../src/auth/bankid/setup.js'
 
 /** Tuesday 1 December 2026, 07:10 in Stockholm: a school morning. */
 export const TEST_NOW = '2026-12-01T07:10:00+01:00'
@@ -59,7 +60,7 @@ export interface TestContext {
   close(): Promise<void>
 }
 
-export async function buildTestApp(opts: { now?: string; channels?: Partial<Channels>; seed?: boolean; logger?: object; env?: Record<string, string>; devMail?: () => unknown[]; onRoute?: (route: { method: string | string[]; url: string }) => void } = {}): Promise<TestContext> {
+export async function buildTestApp(opts: { now?: string; channels?: Partial<Channels>; seed?: boolean; logger?: object; env?: Record<string, string>; devMail?: () => unknown[]; onRoute?: (route: { method: string | string[]; url: string }) => void; bankid?: BankId; register?: (app: FastifyInstance) => Promise<void> } = {}): Promise<TestContext> {
   const handle = await freshDatabase()
   await migrateToLatest(handle.db)
   const clock = fixedClock(opts.now ?? TEST_NOW)
@@ -67,7 +68,9 @@ export async function buildTestApp(opts: { now?: string; channels?: Partial<Chan
   const mailer = capturingMailer()
   const channels: Channels = { email: mailChannel(mailer), ...opts.channels }
   const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'x'.repeat(40), DATA_DIR: '/tmp/hubben-test-unused', BASE_URL: 'http://hubben.test', ...opts.env })
-  const app = await buildApp({ config, db: handle.db, clock, mailer, channels }, { logger: opts.logger, devMail: opts.devMail, onRoute: opts.onRoute })
+  const app = await buildApp({ config, db: handle.db, clock, mailer, channels, bankid: opts.bankid }, { logger: opts.logger, devMail: opts.devMail, onRoute: opts.onRoute })
+  // A test's own routes on the whole frame (e.g. one behind requireStepUp).
+  if (opts.register) await app.register(opts.register)
   await app.ready()
   return {
     app, db: handle.db, clock, world, mailer, channels,
