@@ -12,6 +12,7 @@ import type { IsoDate } from '../../clock.js'
 const IN_CARE = sql<boolean>`(u.kind = 'preschool' or (u.has_fritids and c.in_fritids))`
 
 export interface CareContextRow {
+  given_name: string
   opens_at: string
   closes_at: string
   is_guardian: boolean
@@ -27,7 +28,7 @@ export async function careContext(db: Db, childId: number, actorId: number, opts
     .selectFrom('persons as c')
     .innerJoin('units as u', 'u.id', 'c.unit_id')
     .select((eb) => [
-      'u.opens_at', 'u.closes_at',
+      'c.given_name', 'u.opens_at', 'u.closes_at',
       eb.exists(eb.selectFrom('guardianships as g').select('g.child_id').whereRef('g.child_id', '=', 'c.id').where('g.guardian_id', '=', actorId)).as('is_guardian'),
     ])
     .where('c.id', '=', childId)
@@ -35,6 +36,24 @@ export async function careContext(db: Db, childId: number, actorId: number, opts
     .where(IN_CARE)
   if (opts.lock) q = q.forNoKeyUpdate('c')
   return q.executeTakeFirst() as Promise<CareContextRow | undefined>
+}
+
+export interface SiblingInCareRow { id: number; given_name: string; unit_name: string; unit_kind: 'school' | 'preschool'; opens_at: string; closes_at: string }
+
+/** The guardian's other children in care (fritids or preschool), with their unit's opening hours: where a week can be copied to. */
+export async function siblingsInCare(db: Db, guardianId: number, childId: number): Promise<SiblingInCareRow[]> {
+  return db
+    .selectFrom('guardianships as g')
+    .innerJoin('persons as c', 'c.id', 'g.child_id')
+    .innerJoin('units as u', 'u.id', 'c.unit_id')
+    .select(['c.id', 'c.given_name', 'u.name as unit_name', 'u.kind as unit_kind', 'u.opens_at', 'u.closes_at'])
+    .where('g.guardian_id', '=', guardianId)
+    .where('c.id', '<>', childId)
+    .where('c.role', '=', 'child')
+    .where(IN_CARE)
+    .orderBy('c.given_name')
+    .orderBy('c.id')
+    .execute() as Promise<SiblingInCareRow[]>
 }
 
 export async function unitHours(db: Db, unitId: number): Promise<{ opens_at: string; closes_at: string } | undefined> {
