@@ -29,6 +29,13 @@ test.describe('the timetable offline', () => {
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
     await expect.poll(() => storedPages(page)).toContain(`${base}?week=2026-W50`)
 
+    // The last four weeks viewed of each child: a fifth pushes out the oldest.
+    for (const w of ['2026-W51', '2026-W52', '2026-W53']) {
+      await page.goto(`${base}?week=${w}`)
+      await expect.poll(() => storedPages(page)).toContain(`${base}?week=${w}`)
+    }
+    await expect.poll(() => storedPages(page)).toEqual(['W50', 'W51', 'W52', 'W53'].map((w) => `${base}?week=2026-${w}`))
+
     // Other pages pass by: a conversation list is never stored.
     await page.goto(base.replace('/timetable', '/messages'))
     await page.goto(`${base}?week=2026-W50`)
