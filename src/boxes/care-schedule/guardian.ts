@@ -192,12 +192,11 @@ export async function careWeekForm(db: Db, actor: Actor, child: Child, monday: I
   if (!canRegister(actor)) throw new CareError(403, 'only guardians register care times')
   const today = todayOf(now)
   const source = fillFromMonday ?? monday
-  const [rows, comments, last, unit, siblings] = await Promise.all([
+  const [rows, comments, last, unit] = await Promise.all([
     q.daysInRange(db, child.id, source, addDaysIso(source, 4)),
     source === monday ? Promise.resolve(null) : q.daysInRange(db, child.id, monday, addDaysIso(monday, 4)),
     q.lastRegisteredDayBefore(db, child.id, monday),
-    q.unitHours(db, child.unitId),
-    q.siblingsInCare(db, actor.id, child.id),
+    q.weekFormContext(db, child.unitId, actor.id, child.id),
   ])
   const byWeekday = new Map(rows.map((r) => [isoWeekday(r.day), r]))
   const commented = new Set((comments ?? rows).filter((r) => r.has_comment).map((r) => isoWeekday(r.day)))
@@ -215,7 +214,7 @@ export async function careWeekForm(db: Db, actor: Actor, child: Child, monday: I
     }),
     fillFrom: lastMonday && lastMonday !== source ? { param: weekParam(lastMonday), week: isoWeekOf(lastMonday).week } : null,
     hours: hoursOf(unit ?? { opens_at: '06:30', closes_at: '18:30' }),
-    siblings: siblings.map((r) => ({ id: r.id, givenName: r.given_name, unitName: r.unit_name, place: r.unit_kind, hours: hoursOf(r) })),
+    siblings: (unit?.siblings ?? []).map((r) => ({ id: r.id, givenName: r.given_name, unitName: r.unit_name, place: r.unit_kind, hours: hoursOf(r) })),
   }
 }
 
