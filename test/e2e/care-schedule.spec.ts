@@ -96,6 +96,45 @@ test.describe('care schedule (fritidsschema)', () => {
     await expect(after.getByText('Ny', { exact: true })).toHaveCount(0)
   })
 
+  test('a guardian copies a week to a sibling in care: "Samma tider även för" Olle', async ({ page, jsEnabled }) => {
+    // Week 53 (28 December - 1 January): no other journey writes it. A start time of its own per
+    // project and run, so a retry shows the copy and not what was there before.
+    const start = `0${7 + (Date.now() % 3)}:${jsEnabled ? '05' : '35'}`
+    await login(page, 'anna.lind')
+    await openChild(page, 'Elsa Lind')
+    await page.getByRole('link', { name: 'Fritidsschema' }).click()
+    await expect(page.getByRole('heading', { level: 1, name: /Fritidsschema/ })).toBeVisible()
+    const elsaBase = new URL(page.url()).pathname
+    await page.goto(`${elsaBase}/weeks/2026-W53`)
+    await expect(page.getByRole('heading', { level: 1, name: /Lägg till\/Ändra vecka 53/ })).toBeVisible()
+    const olle = page.getByRole('checkbox', { name: 'Olle' })
+    await expect(page.getByRole('group', { name: 'Samma tider även för' })).toBeVisible()
+    await expect(olle).not.toBeChecked()
+    await expectAccessible(page, jsEnabled)
+
+    const day = (name: string) => page.getByRole('group', { name })
+    for (const name of ['måndag 28 december', 'tisdag 29 december', 'onsdag 30 december', 'torsdag 31 december']) {
+      await day(name).getByLabel('Kommer').fill(start)
+      await day(name).getByLabel('Går hem').fill('15:30')
+    }
+    await day('fredag 1 januari').getByLabel('Kommer').fill('')
+    await day('fredag 1 januari').getByLabel('Går hem').fill('')
+    await olle.check()
+    const olleId = await olle.getAttribute('value')
+    await page.getByRole('button', { name: 'Spara' }).click()
+    await expect(page.getByRole('status')).toContainText('Schemat sparades för vecka 53, även för Olle.')
+    await expect(page.getByRole('link', { name: new RegExp(`onsdag 30 december.*${start}–15:30`) })).toBeVisible()
+    await expectAccessible(page, jsEnabled)
+
+    // Olle's week shows the same times; the empty Friday is empty for Olle too.
+    await page.goto(`/children/${olleId}/care-schedule?week=2026-W53`)
+    await expect(page.getByRole('heading', { level: 1, name: /Tidsregistrering/ })).toBeVisible()
+    await expect(page.getByRole('link', { name: new RegExp(`måndag 28 december.*${start}–15:30`) })).toBeVisible()
+    await expect(page.getByRole('link', { name: new RegExp(`torsdag 31 december.*${start}–15:30`) })).toBeVisible()
+    await expect(page.getByRole('link', { name: /fredag 1 januari.*Ingen tid/ })).toBeVisible()
+    await expectAccessible(page, jsEnabled)
+  })
+
   test('today cannot be changed: the guardian is told to write or call', async ({ page, jsEnabled }) => {
     await login(page, 'erik.lind')
     await page.getByRole('link', { name: /Min profil/ }).click()

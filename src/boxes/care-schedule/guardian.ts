@@ -7,9 +7,9 @@ import * as q from './queries.js'
 import type { BoxContext, BoxSummary } from '../../web/box.js'
 import { formatters } from '../../web/format.js'
 import {
-  COMMENT_MAX, CareError, WEEKDAYS, checkTimes, checkWeek, dayState, firstEditableMonday, hhmm, hoursOf, oneYearAfter,
-  planWeekWrite, todayOf, weekDates, weekEditable, weekParam, weekStateOf,
-  type DayState, type OpeningHours, type SaveResult, type WeekInput, type Weekday,
+  COMMENT_MAX, CareError, WEEKDAYS, checkTimes, checkWeek, copyPattern, dayState, firstEditableMonday, hhmm, hoursOf, oneYearAfter,
+  planCopyWrite, planWeekWrite, todayOf, weekDates, weekEditable, weekParam, weekStateOf,
+  type CopyRefusal, type DayState, type OpeningHours, type SaveResult, type WeekInput, type Weekday,
 } from './rules.js'
 
 /** Pupils never see this box (SPEC.md section 1); the routes' requireBox says so first. */
@@ -180,7 +180,11 @@ export interface WeekFormView {
   /** A recent week with registrations to fill this one from. */
   fillFrom: { param: string; week: number } | null
   hours: OpeningHours
+  /** The guardian's other children in care: "Samma tider även för" (issue 18). */
+  siblings: CareSibling[]
 }
+
+export interface CareSibling { id: number; givenName: string; unitName: string; place: 'school' | 'preschool'; hours: OpeningHours }
 
 /** Lägg till/Ändra vecka: the form, filled with the week's registrations (or another week's). */
 export async function careWeekForm(db: Db, actor: Actor, child: Child, monday: IsoDate, now: Date, fillFromMonday?: IsoDate | null): Promise<WeekFormView> {
@@ -192,7 +196,7 @@ export async function careWeekForm(db: Db, actor: Actor, child: Child, monday: I
     q.daysInRange(db, child.id, source, addDaysIso(source, 4)),
     source === monday ? Promise.resolve(null) : q.daysInRange(db, child.id, monday, addDaysIso(monday, 4)),
     q.lastRegisteredDayBefore(db, child.id, monday),
-    q.unitHours(db, child.unitId),
+    q.weekFormContext(db, child.unitId, actor.id, child.id),
   ])
   const byWeekday = new Map(rows.map((r) => [isoWeekday(r.day), r]))
   const commented = new Set((comments ?? rows).filter((r) => r.has_comment).map((r) => isoWeekday(r.day)))
@@ -210,27 +214,54 @@ export async function careWeekForm(db: Db, actor: Actor, child: Child, monday: I
     }),
     fillFrom: lastMonday && lastMonday !== source ? { param: weekParam(lastMonday), week: isoWeekOf(lastMonday).week } : null,
     hours: hoursOf(unit ?? { opens_at: '06:30', closes_at: '18:30' }),
+    siblings: (unit?.siblings ?? []).map((r) => ({ id: r.id, givenName: r.given_name, unitName: r.unit_name, place: r.unit_kind, hours: hoursOf(r) })),
   }
 }
+
+/** What a copy to one sibling did: the days written, and the weekdays the sibling's own rules refused (left as they were). */
+export interface CopyResult { childId: number; givenName: string; copied: number; refused: (CopyRefusal & { date: IsoDate })[] }
 
 /**
  * Saves a week, and with a repetition every N-th week up to the limit, in one statement.
  * Locked days (today and earlier) are skipped and reported, never written.
  */
-export async function saveCareWeek(db: Db, actor: Actor, child: Child, monday: IsoDate, input: WeekInput, now: Date):
-  Promise<SaveResult<{ mondays: IsoDate[]; skipped: IsoDate[]; changed: number }>> {
+export async function saveCareWeek(db: Db, actor: Actor, child: Child, monday: IsoDate, input: WeekInput, now: Date, copyTo: readonly string[] = []):
+  Promise<SaveResult<{ mondays: IsoDate[]; skipped: IsoDate[]; changed: number; copies: CopyResult[] }>> {
   assertReader(actor)
   if (!canRegister(actor)) throw new CareError(403, 'only guardians register care times')
   const today = todayOf(now)
+  // The siblings to copy to: ids as sent; anything but another child of this guardian in care is 404, before anything is written.
+  const siblingIds = [...new Set(copyTo)].map((raw) => (/^[1-9]\d{0,9}$/.test(raw) ? Number(raw) : NaN))
+  if (siblingIds.some((id) => !Number.isSafeInteger(id) || id === child.id)) throw new CareError(404, 'not a sibling in care')
   return db.transaction().execute(async (trx) => {
     const ctx = await q.careContext(trx, child.id, actor.id, { lock: true })
     if (!ctx?.is_guardian) throw new CareError(404, 'not a guardian of this child')
+    // Locked in id order, so two guardians copying between the same children never wait on each other in a circle.
+    const siblings: { id: number; ctx: q.CareContextRow }[] = []
+    for (const id of [...siblingIds].sort((a, b) => a - b)) {
+      const sctx = await q.careContext(trx, id, actor.id, { lock: true })
+      if (!sctx?.is_guardian) throw new CareError(404, 'not a sibling in care')
+      siblings.push({ id, ctx: sctx })
+    }
     const checked = checkWeek(input, hoursOf(ctx), monday, today)
     if (!checked.ok) return { ok: false as const, status: 422 as const, errors: checked.errors }
     const plan = planWeekWrite(monday, checked.pattern, checked.rep, today)
     if (!plan.writes.length) return { ok: false as const, status: 403 as const, errors: { _form: { key: 'care:errors.weekLocked' } } }
     const written = await q.writeDays(trx, { childId: child.id, actorId: actor.id, now, today, days: plan.writes })
-    return { ok: true as const, mondays: plan.mondays, skipped: plan.skipped, changed: written.length }
+    const openWeekdays = new Set(plan.writes.map((w) => isoWeekday(w.day)))
+    const copies: CopyResult[] = []
+    // In the order the form lists them (by name).
+    siblings.sort((a, b) => a.ctx.given_name.localeCompare(b.ctx.given_name, 'sv') || a.id - b.id)
+    for (const s of siblings) {
+      const copy = copyPattern(checked.pattern, hoursOf(s.ctx))
+      const copyPlan = planCopyWrite(monday, copy.pattern, checked.rep, today)
+      await q.writeDays(trx, { childId: s.id, actorId: actor.id, now, today, days: copyPlan.writes })
+      copies.push({
+        childId: s.id, givenName: s.ctx.given_name, copied: copyPlan.writes.length,
+        refused: copy.refused.filter((r) => openWeekdays.has(r.weekday)).map((r) => ({ ...r, date: addDaysIso(monday, r.weekday - 1) })),
+      })
+    }
+    return { ok: true as const, mondays: plan.mondays, skipped: plan.skipped, changed: written.length, copies }
   })
 }
 

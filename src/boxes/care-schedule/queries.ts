@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { jsonArrayFrom } from 'kysely/helpers/postgres'
 import type { Db } from '../../db/index.js'
 import { compiledOnce } from '../../db/compiled.js'
 import type { IsoDate } from '../../clock.js'
@@ -12,6 +13,7 @@ import type { IsoDate } from '../../clock.js'
 const IN_CARE = sql<boolean>`(u.kind = 'preschool' or (u.has_fritids and c.in_fritids))`
 
 export interface CareContextRow {
+  given_name: string
   opens_at: string
   closes_at: string
   is_guardian: boolean
@@ -27,7 +29,7 @@ export async function careContext(db: Db, childId: number, actorId: number, opts
     .selectFrom('persons as c')
     .innerJoin('units as u', 'u.id', 'c.unit_id')
     .select((eb) => [
-      'u.opens_at', 'u.closes_at',
+      'c.given_name', 'u.opens_at', 'u.closes_at',
       eb.exists(eb.selectFrom('guardianships as g').select('g.child_id').whereRef('g.child_id', '=', 'c.id').where('g.guardian_id', '=', actorId)).as('is_guardian'),
     ])
     .where('c.id', '=', childId)
@@ -35,6 +37,36 @@ export async function careContext(db: Db, childId: number, actorId: number, opts
     .where(IN_CARE)
   if (opts.lock) q = q.forNoKeyUpdate('c')
   return q.executeTakeFirst() as Promise<CareContextRow | undefined>
+}
+
+export interface SiblingInCareRow { id: number; given_name: string; unit_name: string; unit_kind: 'school' | 'preschool'; opens_at: string; closes_at: string }
+
+/**
+ * The week form's context in one statement: the child's unit's opening hours, and the
+ * guardian's other children in care (fritids or preschool) with their own unit's hours,
+ * where the week can be copied to (issue 18).
+ */
+export async function weekFormContext(db: Db, unitId: number, guardianId: number, childId: number):
+  Promise<{ opens_at: string; closes_at: string; siblings: SiblingInCareRow[] } | undefined> {
+  const row = await db
+    .selectFrom('units as home')
+    .select((eb) => [
+      'home.opens_at', 'home.closes_at',
+      jsonArrayFrom(eb
+        .selectFrom('guardianships as g')
+        .innerJoin('persons as c', 'c.id', 'g.child_id')
+        .innerJoin('units as u', 'u.id', 'c.unit_id')
+        .select(['c.id', 'c.given_name', 'u.name as unit_name', 'u.kind as unit_kind', 'u.opens_at', 'u.closes_at'])
+        .where('g.guardian_id', '=', guardianId)
+        .where('c.id', '<>', childId)
+        .where('c.role', '=', 'child')
+        .where(IN_CARE)
+        .orderBy('c.given_name')
+        .orderBy('c.id')).as('siblings'),
+    ])
+    .where('home.id', '=', unitId)
+    .executeTakeFirst()
+  return row as { opens_at: string; closes_at: string; siblings: SiblingInCareRow[] } | undefined
 }
 
 export async function unitHours(db: Db, unitId: number): Promise<{ opens_at: string; closes_at: string } | undefined> {

@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { childBox } from '../../web/guards.js'
+import { multiValuedField } from '../../web/input-guard.js'
 import { addDaysIso, isIsoDate, isoWeekOf, isoWeekday, mondayOf, type IsoDate } from '../../clock.js'
-import { parseForm, type FieldErrors } from '../../web/forms.js'
+import { asArray, parseForm, type FieldErrors } from '../../web/forms.js'
 import { ChildParams, FormBody } from '../../web/schemas.js'
 import type { Child } from '../../people/service.js'
 import { CareError, WEEKDAYS, dayField, isWeekday, parseWeekParam, todayOf, weekParam } from './rules.js'
-import { careScheduleDay, careScheduleWeek, careWeekForm, saveCareDay, saveCareWeek } from './guardian.js'
+import { careScheduleDay, careScheduleWeek, careWeekForm, saveCareDay, saveCareWeek, type CopyResult } from './guardian.js'
 import { DayBody, DayParams, WeekBody, WeekFormQuery, WeekParams, WeekQuery, formText, weekInput } from './schemas.js'
 
 const base = (child: Child) => `/children/${child.id}/care-schedule`
@@ -37,6 +38,8 @@ export default async function careScheduleRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { db, clock } = app.deps
   const guard = { preHandler: childBox('care-schedule') }
+  // "Samma tider även för" is a checkbox group: several siblings may be ticked.
+  multiValuedField('copyTo')
 
   // Never a 500: the service's refusals are pages.
   async function run(reply: FastifyReply, fn: () => Promise<unknown>): Promise<unknown> {
@@ -113,7 +116,7 @@ export default async function careScheduleRoutes(fastify: FastifyInstance) {
   })
 
   async function renderWeekForm(req: FastifyRequest, reply: FastifyReply, monday: IsoDate, extra: {
-    errors?: FieldErrors; values?: Record<string, string>; fillFrom?: IsoDate | null
+    errors?: FieldErrors; values?: Record<string, string>; fillFrom?: IsoDate | null; copyTo?: string[]; copies?: CopyResult[]
   } = {}) {
     const child = req.child!
     const view = await careWeekForm(db, req.actor!, child, monday, clock.now(), extra.fillFrom)
@@ -129,6 +132,7 @@ export default async function careScheduleRoutes(fastify: FastifyInstance) {
       weekUrl: careWeekUrl(child, monday), formUrl: careWeekFormUrl(child, monday),
       firstEditableUrl: `${base(child)}/weeks/${view.firstEditable}`,
       filledFrom: extra.fillFrom ? isoWeekOf(extra.fillFrom).week : null,
+      copyTo: extra.copyTo ?? [], copies: extra.copies ?? null,
     })
   }
 
@@ -147,14 +151,27 @@ export default async function careScheduleRoutes(fastify: FastifyInstance) {
     const child = req.child!
     const form = parseForm(WeekBody, req.body)
     const values = formText(form.values)
+    const copyTo = asArray(form.values.copyTo)
     return run(reply, async () => {
-      if (!form.ok) return renderWeekForm(req, reply.code(422), monday, { errors: form.errors, values })
-      const result = await saveCareWeek(db, req.actor!, child, monday, weekInput(values), clock.now())
-      if (!result.ok) return renderWeekForm(req, reply.code(result.status), monday, { errors: result.errors, values })
+      if (!form.ok) return renderWeekForm(req, reply.code(422), monday, { errors: form.errors, values, copyTo })
+      const result = await saveCareWeek(db, req.actor!, child, monday, weekInput(values), clock.now(), copyTo)
+      if (!result.ok) return renderWeekForm(req, reply.code(result.status), monday, { errors: result.errors, values, copyTo })
       const weeks = result.mondays.map((m) => String(isoWeekOf(m).week))
       const weeksText = weeks.length > 8 ? req.t('care:weekForm.weekRange', { first: weeks[0], last: weeks[weeks.length - 1] }) : listText(req.lang, weeks)
       const params = { count: weeks.length, weeks: weeksText }
-      if (result.skipped.length) {
+      // A sibling's own rules refused some days: this child's week and the sibling's other days are
+      // saved; the form again, with each refused day beside that sibling and the typed values kept.
+      const refused = result.copies.filter((c) => c.refused.length)
+      if (refused.length) {
+        const errors: FieldErrors = {}
+        for (const c of refused) {
+          errors[`copyTo-${c.childId}`] = { key: 'care:copy.refusedSummary', params: { name: c.givenName, days: listText(req.lang, c.refused.map((r) => req.fmt.weekdayDate(r.date))) } }
+        }
+        return renderWeekForm(req, reply.code(422), monday, { errors, values, copyTo, copies: result.copies })
+      }
+      if (result.copies.length) {
+        reply.flash({ kind: 'success', key: 'care:copy.saved', params: { ...params, names: listText(req.lang, result.copies.map((c) => c.givenName)) } })
+      } else if (result.skipped.length) {
         const shown = result.skipped.slice(0, 5).map((d) => req.fmt.weekdayDate(d))
         if (result.skipped.length > 5) shown.push(req.t('care:weekForm.moreDays', { count: result.skipped.length - 5 }))
         reply.flash({ kind: 'info', key: 'care:weekForm.savedSkipped', params: { ...params, days: listText(req.lang, shown) } })

@@ -1,7 +1,7 @@
 import t from 'tap'
 import {
-  checkTimes, checkWeek, dayState, halfHourCounts, maxWeeksFrom, oneYearAfter, parseDate, parseTime, parseWeekParam,
-  planWeekWrite, repetitionMondays, todayOf, weekDates, weekParam, type WeekInput,
+  checkTimes, checkWeek, copyPattern, dayState, halfHourCounts, maxWeeksFrom, oneYearAfter, parseDate, parseTime, parseWeekParam,
+  planCopyWrite, planWeekWrite, repetitionMondays, todayOf, weekDates, weekParam, type WeekInput,
 } from './rules.js'
 
 const hours = { opens: '06:30', closes: '18:30' }
@@ -127,3 +127,19 @@ t.test('head count per half hour', async (t) => {
   t.same(halfHourCounts([], { opens: '07:00', closes: '08:15' }).map((c) => c.to), ['07:30', '08:00', '08:15'])
 })
 
+
+t.test('copying a week to a sibling: each day against the sibling\'s hours; refused days are left out of the plan', async (t) => {
+  const pattern = { 1: { start: '06:00', end: '15:00' }, 2: { start: '07:00', end: '15:00' }, 3: null, 4: { start: '07:00', end: '18:00' }, 5: { start: '07:00', end: '15:00' } }
+  const copy = copyPattern(pattern, { opens: '06:30', closes: '17:30' })
+  t.same(copy.refused, [
+    { weekday: 1, key: 'care:errors.beforeOpening', params: { time: '06:30' } },
+    { weekday: 4, key: 'care:errors.afterClosing', params: { time: '17:30' } },
+  ])
+  t.same(copy.pattern, { 2: { start: '07:00', end: '15:00' }, 3: null, 5: { start: '07:00', end: '15:00' } })
+  // Week 50 every week for two weeks: Tuesday, Wednesday (removed) and Friday of each; Monday and Thursday untouched.
+  const plan = planCopyWrite('2026-12-07', copy.pattern, { every: 1, weeks: 2 }, '2026-12-01')
+  t.same(plan.writes.map((w) => w.day), ['2026-12-08', '2026-12-09', '2026-12-11', '2026-12-15', '2026-12-16', '2026-12-18'])
+  t.same(plan.writes[1], { day: '2026-12-09', start: null, end: null })
+  t.same(plan.mondays, ['2026-12-07', '2026-12-14'])
+  t.same(copyPattern(pattern, { opens: '06:00', closes: '18:30' }).refused, [], 'hours that fit: nothing refused')
+})

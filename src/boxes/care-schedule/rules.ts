@@ -176,6 +176,34 @@ export function planWeekWrite(monday: IsoDate, pattern: WeekPattern, rep: Repeti
   return { writes, skipped, mondays }
 }
 
+/** A weekday of a copied week that the sibling's own rules refuse, with the reason. */
+export interface CopyRefusal { weekday: Weekday; key: string; params?: Record<string, string | number> }
+
+/**
+ * Copying a checked week to a sibling (issue 18): each day's times are checked again against
+ * the sibling's own unit's opening hours. Days the sibling's rules refuse are left out of the
+ * copy (and reported); days without times mean "not there" for the sibling too.
+ */
+export function copyPattern(pattern: WeekPattern, hours: OpeningHours): { pattern: Partial<WeekPattern>; refused: CopyRefusal[] } {
+  const out: Partial<WeekPattern> = {}
+  const refused: CopyRefusal[] = []
+  for (const wd of WEEKDAYS) {
+    const t = pattern[wd]
+    if (!t) { out[wd] = null; continue }
+    const r = checkTimes(t, hours, { start: 'start', end: 'end' })
+    const err = r.errors.start ?? r.errors.end
+    if (err) refused.push({ weekday: wd, key: err.key, ...(err.params ? { params: err.params } : {}) })
+    else out[wd] = t
+  }
+  return { pattern: out, refused }
+}
+
+/** A week's plan without the weekdays the pattern leaves out (see copyPattern). */
+export function planCopyWrite(monday: IsoDate, pattern: Partial<WeekPattern>, rep: Repetition | null, today: IsoDate): WeekPlan {
+  const full = planWeekWrite(monday, { 1: null, 2: null, 3: null, 4: null, 5: null, ...pattern }, rep, today)
+  return { ...full, writes: full.writes.filter((w) => isoWeekday(w.day) in pattern) }
+}
+
 /** How many weeks from `monday` fit before the one-year limit. */
 export function maxWeeksFrom(monday: IsoDate, today: IsoDate): number {
   const limit = oneYearAfter(today)

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox'
+import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import type { FormValues } from '../../web/forms.js'
 import { ChildParams, Hint, Id, IsoDate, IsoWeek } from '../../web/schemas.js'
 import { WEEKDAYS, type WeekInput } from './rules.js'
@@ -17,7 +17,9 @@ export const DayBody = Type.Object({
 }, { additionalProperties: true })
 export type DayBody = Static<typeof DayBody>
 
-const weekFields: Record<string, ReturnType<typeof text>> = {
+const weekFields: Record<string, TSchema> = {
+  // "Samma tider även för": the siblings' ids (a checkbox group; the service checks each).
+  copyTo: Type.Optional(Type.Array(Type.String({ maxLength: 12 }), { maxItems: 20 })),
   repeat: text(10), every: text(10), weeks: text(10), until: text(20), sameAsMonday: text(10),
 }
 for (const wd of WEEKDAYS) {
