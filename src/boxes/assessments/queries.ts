@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
-import type { Executor } from '../../db/index.js'
+import type { Db, Executor } from '../../db/index.js'
+import { compiledOnce } from '../../db/compiled.js'
 import type { AuditEntry } from '../../audit/log.js'
 import { auditedRead } from '../../audit/read.js'
 import { TERM_ORDER_DESC } from '../../web/terms.js'
@@ -26,6 +27,13 @@ export interface AssessmentRow {
 
 const termOrder = sql.raw(TERM_ORDER_DESC('term'))
 const aTermOrder = sql.raw(TERM_ORDER_DESC('a.term'))
+
+const summaryStatement = compiledOnce((db: Db, childId: number, actorId: number) => db.selectFrom('assessments')
+  .select([
+    sql<number>`count(distinct subject)::int`.as('subjects'),
+    sql<number>`(count(*) filter (where published_at > coalesce((select max(l.at) from audit_log l where l.child_id = ${childId} and l.actor_id = ${actorId} and l.action = 'assessments.read'), '-infinity')))::int`.as('fresh'),
+  ])
+  .where('child_id', '=', childId).where('published_at', 'is not', null), 2)
 
 export function assessmentQueries(db: Executor) {
   return {
@@ -59,14 +67,9 @@ export function assessmentQueries(db: Executor) {
     },
 
     /** The tile's counts: subjects with published assessments, and how many were published since this person last read the box. */
-    summary(childId: number, actorId: number) {
-      return db.selectFrom('assessments')
-        .select([
-          sql<number>`count(distinct subject)::int`.as('subjects'),
-          sql<number>`(count(*) filter (where published_at > coalesce((select max(l.at) from audit_log l where l.child_id = ${childId} and l.actor_id = ${actorId} and l.action = 'assessments.read'), '-infinity')))::int`.as('fresh'),
-        ])
-        .where('child_id', '=', childId).where('published_at', 'is not', null)
-        .executeTakeFirstOrThrow()
+    /** The tile: subjects with a published assessment, and how many were published since this person last read them (compiled once). */
+    async summary(childId: number, actorId: number) {
+      return (await summaryStatement(db, childId, actorId)).rows[0]!
     },
 
     /** Staff: every assessment of the pupil (published or not), newest term first, bounded; with the read's audit row. */

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
-import type { Executor } from '../../db/index.js'
+import type { Db, Executor } from '../../db/index.js'
+import { compiledOnce } from '../../db/compiled.js'
 import type { AuditEntry } from '../../audit/log.js'
 import { auditedRead } from '../../audit/read.js'
 import { TERM_ORDER_DESC } from '../../web/terms.js'
@@ -32,6 +33,13 @@ export interface IupRow {
 }
 
 const termOrder = sql.raw(TERM_ORDER_DESC('term'))
+
+const summaryStatement = compiledOnce((db: Db, childId: number, actorId: number) => db.selectNoFrom([
+  sql<number>`(select count(*)::int from portfolio_entries e where e.child_id = ${childId} and e.removed_at is null
+    and e.created_at > coalesce((select max(l.at) from audit_log l where l.child_id = ${childId} and l.actor_id = ${actorId} and l.action = 'documentation.read'), '-infinity'))`.as('fresh'),
+  sql<number>`(select count(*)::int from portfolio_entries e where e.child_id = ${childId} and e.removed_at is null)`.as('entries'),
+  sql<boolean>`exists (select 1 from iup_plans i where i.child_id = ${childId})`.as('has_iup'),
+]), 2)
 
 export function documentationQueries(db: Executor) {
   const entries = (childId: number) => db.selectFrom('portfolio_entries as e')
@@ -82,13 +90,9 @@ export function documentationQueries(db: Executor) {
     },
 
     /** The tile's counts: entries since this person last read the box, entries in all, whether an IUP exists. */
-    summary(childId: number, actorId: number) {
-      return db.selectNoFrom([
-        sql<number>`(select count(*)::int from portfolio_entries e where e.child_id = ${childId} and e.removed_at is null
-          and e.created_at > coalesce((select max(l.at) from audit_log l where l.child_id = ${childId} and l.actor_id = ${actorId} and l.action = 'documentation.read'), '-infinity'))`.as('fresh'),
-        sql<number>`(select count(*)::int from portfolio_entries e where e.child_id = ${childId} and e.removed_at is null)`.as('entries'),
-        sql<boolean>`exists (select 1 from iup_plans i where i.child_id = ${childId})`.as('has_iup'),
-      ]).executeTakeFirstOrThrow()
+    /** The tile: entries (new since this person last read them) and whether there is an IUP (compiled once). */
+    async summary(childId: number, actorId: number) {
+      return (await summaryStatement(db, childId, actorId)).rows[0]!
     },
 
     /** Staff: the pupil's latest entries and every term's IUP, with the read's audit row: one statement. */
