@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
 import { text } from 'node:stream/consumers'
 import { s3Store, TMP_PREFIX } from './s3.js'
+import { buildTestApp, loginAs } from '../../test/helpers/app.js'
 
 /**
  * A tiny S3 in this test: path-style addresses (/bucket/key), and just the calls the store makes
@@ -219,4 +220,48 @@ t.test('the fake answers like S3 for a missing object (sanity)', async (t) => {
   const res = await fetch(`http://127.0.0.1:${port}/hubben-test/files/nothing`)
   t.equal(res.status, 404)
   t.match(await text(res.body as unknown as Readable), /NoSuchKey/)
+})
+
+t.test('STORAGE=s3 is what the app uses: demo files go to the bucket, a download streams from it, an upload lands there once', async (t) => {
+  const ctx = await buildTestApp({
+    env: {
+      STORAGE: 's3', S3_BUCKET: 'hubben-test', S3_REGION: 'eu-north-1', S3_ENDPOINT: `http://127.0.0.1:${port}`,
+      S3_ACCESS_KEY_ID: 'test-key', S3_SECRET_ACCESS_KEY: 'test-secret', S3_FORCE_PATH_STYLE: 'true', MAX_UPLOAD_MB: '1',
+    },
+  })
+  t.teardown(() => ctx.close())
+  const { app, db, world } = ctx
+  const file = await db.selectFrom('info_files').selectAll().where('unit_id', '=', world.school).orderBy('id').executeTakeFirstOrThrow()
+  t.ok(fake.objects.has(`files/${file.storage_key}`), 'the demo file was put in the bucket')
+  const anna = await loginAs(app, 'anna.lind')
+  const res = await anna.get(`/children/${world.elsa}/information/files/${file.id}`)
+  t.equal(res.statusCode, 200)
+  t.equal(res.headers['content-type'], 'application/pdf')
+  t.equal(res.headers['x-content-type-options'], 'nosniff')
+  t.same(res.rawPayload, fake.objects.get(`files/${file.storage_key}`))
+
+  const karin = await loginAs(app, 'karin.berg')
+  await karin.get('/staff/information/files/new')
+  const bytes = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(3000)])
+  const post = (name: string, content: Buffer, k: string) => {
+    const boundary = '----s3test' + Math.random().toString(16).slice(2)
+    const field = (n: string, v: string) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${n}"\r\n\r\n${v}\r\n`)
+    const payload = Buffer.concat([field('_csrf', karin.csrf), field('key', k), field('unit', String(world.school)), field('title', 'Via S3'),
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/pdf\r\n\r\n`), content,
+      Buffer.from(`\r\n--${boundary}--\r\n`)])
+    return app.inject({ method: 'POST', url: '/staff/information/files', payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie: karin.cookie } })
+  }
+  const before = keys()
+  const big = await post('stor.pdf', Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(1024 * 1024 + 10, 0x20)]), 'k-s3-big-1234')
+  t.equal(big.statusCode, 422)
+  t.match(big.body, /Filen är för stor. Den får vara högst 1 MB./)
+  const wrong = await post('bild.pdf', Buffer.from('GIF89a' + 'x'.repeat(100)), 'k-s3-gif-1234')
+  t.equal(wrong.statusCode, 422, 'content and name do not match')
+  t.same(keys(), before, 'nothing left in the bucket by refused uploads')
+  t.equal((await post('via-s3.pdf', bytes, 'k-s3-ok-12345')).statusCode, 303)
+  t.same(keys(), [...before, `files/${sha(bytes)}`].sort(), 'stored under its SHA-256, no tmp/ object')
+  const row = await db.selectFrom('info_files').selectAll().where('title', '=', 'Via S3').executeTakeFirstOrThrow()
+  t.equal(row.storage_key, sha(bytes))
+  const got = await anna.get(`/children/${world.elsa}/information/files/${row.id}`)
+  t.same(got.rawPayload, bytes)
 })
