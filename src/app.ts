@@ -57,7 +57,9 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions = {}): Promise<
     routerOptions: { maxParamLength: 200 },
   })
   app.decorate('outboxKick', opts.kick ?? (() => {}))
-  app.decorate('storage', deps.storage ?? directoryStore(deps.config.uploads.dir))
+  // The S3 store (and its SDK) is loaded only when configured (STORAGE=s3).
+  const s3 = deps.config.uploads.s3
+  app.decorate('storage', deps.storage ?? (s3 ? (await import('./storage/s3.js')).s3Store(s3) : directoryStore(deps.config.uploads.dir)))
   app.decorate('bankid', deps.bankid ?? bankIdFromConfig(deps.config))
   // Every route's params, query and body are declared with TypeBox (src/web/schemas.ts).
   declaredInput(app)

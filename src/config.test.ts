@@ -56,3 +56,29 @@ t.test('STEP_UP_MINUTES: 15 by default, 1 to 120', async (t) => {
   t.equal(loadConfig({ ...base, STEP_UP_MINUTES: '5' }).stepUpMinutes, 5)
   t.throws(() => loadConfig({ ...base, STEP_UP_MINUTES: '0' }), /between 1 and 120/)
 })
+
+t.test('storage: the directory by default; S3 only with STORAGE=s3 and all that it needs', async (t) => {
+  const d = loadConfig(base)
+  t.equal(d.uploads.s3, undefined)
+  t.equal(d.uploads.dir, '/tmp/hubben-config-test/files')
+  const s3 = { STORAGE: 's3', S3_BUCKET: 'hubben-files', S3_REGION: 'eu-north-1' }
+  t.same(loadConfig({ ...base, ...s3 }).uploads.s3, {
+    bucket: 'hubben-files', region: 'eu-north-1', endpoint: undefined, accessKeyId: undefined, secretAccessKey: undefined, forcePathStyle: false,
+  }, 'no keys: the SDK\'s own credentials')
+  t.same(loadConfig({
+    ...base, ...s3, S3_ENDPOINT: 'http://127.0.0.1:9000', S3_ACCESS_KEY_ID: 'minio', S3_SECRET_ACCESS_KEY: 'minio-secret', S3_FORCE_PATH_STYLE: 'true',
+  }).uploads.s3, {
+    bucket: 'hubben-files', region: 'eu-north-1', endpoint: 'http://127.0.0.1:9000', accessKeyId: 'minio', secretAccessKey: 'minio-secret', forcePathStyle: true,
+  })
+  const err = (env: Record<string, string>, message: RegExp) => t.throws(() => loadConfig({ ...base, ...env }), { name: 'ConfigError', message })
+  err({ STORAGE: 'ftp' }, /^STORAGE must be "directory" or "s3", got "ftp"$/)
+  err({ STORAGE: 's3' }, /^STORAGE=s3 requires S3_BUCKET and S3_REGION$/)
+  err({ STORAGE: 's3', S3_BUCKET: 'hubben-files' }, /^STORAGE=s3 requires S3_REGION$/)
+  err({ S3_BUCKET: 'hubben-files', S3_REGION: 'eu-north-1' }, /^S3_BUCKET, S3_REGION are set but STORAGE is not "s3"/)
+  err({ STORAGE: 'directory', S3_ENDPOINT: 'http://minio:9000' }, /^S3_ENDPOINT is set but STORAGE is not "s3"/)
+  err({ ...s3, S3_ACCESS_KEY_ID: 'minio' }, /^S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together/)
+  err({ ...s3, S3_SECRET_ACCESS_KEY: 'x' }, /must be set together/)
+  err({ ...s3, S3_ENDPOINT: 'minio:9000' }, /^S3_ENDPOINT must start with http:\/\/ or https:\/\/$/)
+  err({ ...s3, S3_FORCE_PATH_STYLE: 'yes' }, /^S3_FORCE_PATH_STYLE must be "true" or "false", got "yes"$/)
+  err({ ...s3, S3_BUCKET: 'Hubben_Files' }, /^S3_BUCKET must be a bucket name/)
+})

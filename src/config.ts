@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { SmsSettings } from './notify/sms.js'
+import type { S3Settings } from './storage/s3.js'
 
 export interface Config {
   env: 'development' | 'production' | 'test'
@@ -29,8 +30,11 @@ export interface Config {
   trustProxy: false | number | string[]
   /** Messages (new and replies) a person may send per hour. */
   messagesPerHour: number
-  /** Uploaded files (information, blog): the largest accepted, and where they are kept. */
-  uploads: { maxBytes: number; dir: string }
+  /**
+   * Uploaded files (information, blog, plans): the largest accepted, and where they are kept:
+   * the directory `dir` (STORAGE=directory, the default) or an S3-compatible bucket (STORAGE=s3).
+   */
+  uploads: { maxBytes: number; dir: string; s3: S3Settings | undefined }
   /**
    * BankID's Relying Party API (the step-up): the address, the relying party's certificate
    * (PKCS#12 file and passphrase) and BankID's CA certificate. Unset: BankID is not
@@ -79,6 +83,37 @@ function smsSettings(env: Env): SmsSettings | undefined {
     throw new ConfigError('SMS_FROM must be 2-11 letters and digits starting with a letter, or a phone number such as +46701234567')
   }
   return { apiUrl, user, password, from }
+}
+
+const S3_NAMES = ['S3_BUCKET', 'S3_REGION', 'S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_FORCE_PATH_STYLE']
+
+/**
+ * STORAGE: `directory` (default; files under STORAGE_DIR or DATA_DIR/files) or `s3`, which needs
+ * S3_BUCKET and S3_REGION, takes S3_ENDPOINT (MinIO and other S3-compatibles) and
+ * S3_FORCE_PATH_STYLE, and S3_ACCESS_KEY_ID with S3_SECRET_ACCESS_KEY (both, or neither for the
+ * SDK's own credentials: environment, instance role). S3 settings without STORAGE=s3 are refused
+ * rather than silently ignored.
+ */
+function s3Settings(env: Env): S3Settings | undefined {
+  const kind = env.STORAGE || 'directory'
+  if (kind !== 'directory' && kind !== 's3') throw new ConfigError(`STORAGE must be "directory" or "s3", got "${kind}"`)
+  const given = S3_NAMES.filter((n) => env[n])
+  if (kind === 'directory') {
+    if (given.length) throw new ConfigError(`${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set but STORAGE is not "s3"; set STORAGE=s3 to keep files in the bucket, or remove them`)
+    return undefined
+  }
+  const missing = ['S3_BUCKET', 'S3_REGION'].filter((n) => !env[n])
+  if (missing.length) throw new ConfigError(`STORAGE=s3 requires ${missing.join(' and ')}`)
+  const bucket = env.S3_BUCKET!
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new ConfigError(`S3_BUCKET must be a bucket name (3-63 lowercase letters, digits, dots and hyphens), got "${bucket}"`)
+  const endpoint = env.S3_ENDPOINT || undefined
+  if (endpoint && !/^https?:\/\/[^\s/]+/.test(endpoint)) throw new ConfigError('S3_ENDPOINT must start with http:// or https://')
+  const accessKeyId = env.S3_ACCESS_KEY_ID || undefined
+  const secretAccessKey = env.S3_SECRET_ACCESS_KEY || undefined
+  if (!accessKeyId !== !secretAccessKey) throw new ConfigError('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together (or neither, for the SDK\'s own credentials)')
+  const pathStyle = env.S3_FORCE_PATH_STYLE || 'false'
+  if (pathStyle !== 'true' && pathStyle !== 'false') throw new ConfigError(`S3_FORCE_PATH_STYLE must be "true" or "false", got "${pathStyle}"`)
+  return { bucket, region: env.S3_REGION!, endpoint, accessKeyId, secretAccessKey, forcePathStyle: pathStyle === 'true' }
 }
 
 /**
@@ -198,6 +233,6 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: trustProxy(env.TRUST_PROXY),
     messagesPerHour: int(env, 'MESSAGES_PER_HOUR', 60, 1, 10_000),
     bankid: bankIdSettings(env),
-    uploads: { maxBytes: int(env, 'MAX_UPLOAD_MB', 20, 1, 1024) * 1024 * 1024, dir: path.resolve(env.STORAGE_DIR || path.join(dataDir, 'files')) },
+    uploads: { maxBytes: int(env, 'MAX_UPLOAD_MB', 20, 1, 1024) * 1024 * 1024, dir: path.resolve(env.STORAGE_DIR || path.join(dataDir, 'files')), s3: s3Settings(env) },
   }
 }

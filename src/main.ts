@@ -79,6 +79,8 @@ async function main() {
   const where = handle.engine === 'pglite' ? `embedded PostgreSQL (PGlite) in ${path.join(config.dataDir, 'pglite')}` : 'PostgreSQL (DATABASE_URL)'
   console.log(`Hubben is running at ${config.baseUrl} on ${where}; ready in ${ms} ms` +
     (applied.length ? `; applied ${applied.length} migration(s)` : ''))
+  const s3 = config.uploads.s3
+  console.log(s3 ? `Uploaded files are kept in the S3 bucket ${s3.bucket}${s3.endpoint ? ` at ${s3.endpoint}` : ''} (STORAGE=s3).` : `Uploaded files are kept in ${config.uploads.dir}.`)
   if (config.frozenNow) console.log(`The clock is frozen at ${config.frozenNow.toISOString()} (HUBBEN_NOW).`)
   if (seeded) {
     console.log(`Demo world created. Every demo account's password is "${DEMO_PASSWORD}":`)

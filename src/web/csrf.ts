@@ -9,6 +9,8 @@ async function csrfPlugin(app: FastifyInstance) {
   app.addHook('preHandler', (req, reply, done) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return done()
     if ((req.routeOptions.config as { csrf?: boolean } | undefined)?.csrf === false) return done()
+    // The not-found page changes nothing; a multipart route's 404 (reply.callNotFound) has no parsed token.
+    if (req.is404) return done()
     app.csrfProtection(req, reply, done)
   })
 }

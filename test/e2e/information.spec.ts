@@ -1,4 +1,4 @@
-import { test, expect, login, logout, expectAccessible } from './fixtures.js'
+import { test, expect, login, logout, openChild, expectAccessible } from './fixtures.js'
 
 // A 1×1 PNG: the news item's image (an attachment chosen in the form).
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d4944415478da63f8cfc0f01f0005000201' + 'e221bc330000000049454e44ae426082', 'hex')
@@ -47,5 +47,47 @@ test.describe('information', () => {
     await page.getByRole('link', { name: 'Länkar' }).click()
     await expect(page.getByRole('link', { name: 'Skolverket: för vårdnadshavare' })).toBeVisible()
     await expectAccessible(page, jsEnabled)
+  })
+
+  test('karin changes a file\'s title, unpublishes it and publishes it again; anna sees what is published', async ({ page, jsEnabled }) => {
+    await login(page, 'karin.berg')
+    await page.goto('/staff/information')
+    await page.getByRole('link', { name: /^Ändra\s*: Ordningsregler$/ }).click()
+    await expect(page.getByRole('heading', { level: 1, name: 'Ändra filen' })).toBeVisible()
+    await expect(page.getByText('Nu: ordningsregler.pdf.')).toBeVisible()
+    // An empty title: the message at the field.
+    await page.getByLabel('Rubrik').fill('')
+    await page.getByRole('button', { name: 'Spara' }).click()
+    await expect(page.getByRole('alert')).toBeVisible()
+    await expectAccessible(page, jsEnabled)
+    await page.getByLabel('Rubrik').fill('Ordningsregler för Solbackaskolan')
+    await page.getByRole('button', { name: 'Spara' }).click()
+    await expect(page.getByRole('status')).toContainText('Filen är ändrad')
+    await page.getByRole('button', { name: /^Avpublicera\s*: Ordningsregler för Solbackaskolan$/ }).click()
+    await expect(page.getByRole('status')).toContainText('Filen är avpublicerad')
+    await expectAccessible(page, jsEnabled)
+    await logout(page)
+
+    await login(page, 'anna.lind')
+    await openChild(page, 'Elsa Lind')
+    await page.getByRole('link', { name: 'Information' }).first().click()
+    await page.getByRole('link', { name: 'Filer' }).click()
+    await expect(page.getByRole('link', { name: 'Läsårstider 2026/2027' })).toBeVisible()
+    await expect(page.getByRole('link', { name: 'Ordningsregler för Solbackaskolan' })).toHaveCount(0)
+    await logout(page)
+
+    await login(page, 'karin.berg')
+    await page.goto('/staff/information')
+    await page.getByRole('button', { name: /^Publicera igen\s*: Ordningsregler för Solbackaskolan$/ }).click()
+    await expect(page.getByRole('status')).toContainText('Filen är publicerad igen')
+    await logout(page)
+
+    await login(page, 'anna.lind')
+    await openChild(page, 'Elsa Lind')
+    await page.getByRole('link', { name: 'Information' }).first().click()
+    await page.getByRole('link', { name: 'Filer' }).click()
+    const download = page.waitForEvent('download')
+    await page.getByRole('link', { name: 'Ordningsregler för Solbackaskolan' }).click()
+    expect((await download).suggestedFilename()).toBe('ordningsregler.pdf')
   })
 })

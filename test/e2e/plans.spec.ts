@@ -1,4 +1,4 @@
-import { test, expect, login, expectAccessible } from './fixtures.js'
+import { test, expect, login, logout, expectAccessible } from './fixtures.js'
 
 // 4B's demo plans: mathematics (in progress), Swedish (in progress), English (ahead).
 test.describe('plans', () => {
@@ -10,12 +10,41 @@ test.describe('plans', () => {
     await page.getByRole('link', { name: 'Matematik: Bråk och decimaltal' }).click()
     await expect(page.getByRole('heading', { level: 1, name: 'Bråk och decimaltal' })).toBeVisible()
     await expect(page.getByRole('heading', { level: 2, name: 'Så bedöms arbetet' })).toBeVisible()
+    await expect(page.getByRole('heading', { level: 2, name: 'Bilagor' })).toBeVisible()
     await expectAccessible(page, jsEnabled)
+    const download = page.waitForEvent('download')
+    await page.getByRole('link', { name: 'brak-och-decimaltal.pdf' }).click()
+    expect((await download).suggestedFilename()).toBe('brak-och-decimaltal.pdf')
 
     await page.goto('/')
     await page.getByRole('link', { name: 'Schema' }).click()
     await page.getByRole('link', { name: /Matematik/ }).first().click()
     await page.getByRole('link', { name: 'Planering: Bråk och decimaltal' }).click()
     await expect(page.getByRole('heading', { level: 1, name: 'Bråk och decimaltal' })).toBeVisible()
+  })
+
+  test('karin attaches a file to her Swedish plan; a file that is not what its name says is refused; elsa downloads it', async ({ page, jsEnabled }) => {
+    await login(page, 'karin.berg')
+    await page.goto('/staff/plans')
+    await page.getByRole('link', { name: 'Svenska: Vi läser och recenserar en bok' }).click()
+    await expect(page.getByRole('heading', { level: 2, name: 'Bilagor' })).toBeVisible()
+    await page.getByLabel('Lägg till en bilaga').setInputFiles({ name: 'mall.pdf', mimeType: 'application/pdf', buffer: Buffer.from('GIF89a not a pdf') })
+    await page.getByRole('button', { name: 'Lägg till bilagan' }).click()
+    await expect(page.getByText('stämmer inte med filnamnets ändelse').first()).toBeVisible()
+    await expectAccessible(page, jsEnabled)
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n')
+    await page.getByLabel('Lägg till en bilaga').setInputFiles({ name: 'recensionsmall.pdf', mimeType: 'application/pdf', buffer: pdf })
+    await page.getByRole('button', { name: 'Lägg till bilagan' }).click()
+    await expect(page.getByRole('status')).toContainText('Bilagan recensionsmall.pdf är tillagd')
+    await expect(page.getByRole('link', { name: 'recensionsmall.pdf' })).toBeVisible()
+    await expectAccessible(page, jsEnabled)
+    await logout(page)
+
+    await login(page, 'elsa.lind')
+    await page.getByRole('link', { name: 'Planeringar' }).click()
+    await page.getByRole('link', { name: 'Svenska: Vi läser och recenserar en bok' }).click()
+    const download = page.waitForEvent('download')
+    await page.getByRole('link', { name: 'recensionsmall.pdf' }).click()
+    expect((await download).suggestedFilename()).toBe('recensionsmall.pdf')
   })
 })

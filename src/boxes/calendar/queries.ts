@@ -172,6 +172,26 @@ export function calendarQueries(db: Executor) {
       return db.selectFrom('surveys').select('id').where('publish_key', '=', key).executeTakeFirst()
     },
 
+    /** The guardians (each once) of the children a survey is for: its group's, or its whole unit's. Not the pupils. */
+    async surveyGuardians(unitId: number, groupId: number | null): Promise<number[]> {
+      const rows = await sql<{ id: number }>`
+        select distinct gs.guardian_id as id from persons c join guardianships gs on gs.child_id = c.id
+        where c.role = 'child' and c.unit_id = ${unitId}
+          and (${groupId}::integer is null or exists (select 1 from group_memberships gm where gm.child_id = c.id and gm.group_id = ${groupId}::integer))
+        order by 1`.execute(db)
+      return rows.rows.map((r) => r.id)
+    },
+
+    /** Where a survey's notice leads a guardian: the first of their children the survey is for. */
+    async guardianChildForSurvey(guardianId: number, surveyId: number) {
+      return db.selectFrom('surveys as s').innerJoin('persons as c', 'c.unit_id', 's.unit_id')
+        .innerJoin('guardianships as gs', 'gs.child_id', 'c.id')
+        .select('c.id')
+        .where('s.id', '=', surveyId).where('s.published', '=', true).where('c.role', '=', 'child').where('gs.guardian_id', '=', guardianId)
+        .where(sql<boolean>`(s.group_id is null or exists (select 1 from group_memberships gm where gm.group_id = s.group_id and gm.child_id = c.id))`)
+        .orderBy('c.given_name').orderBy('c.id').limit(1).executeTakeFirst()
+    },
+
     /**
      * A survey's results: the questions with counts per option and the free texts, and the
      * children of its audience with their answers (those without one have not answered).

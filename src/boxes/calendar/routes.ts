@@ -7,7 +7,7 @@ import { childBox, requireLogin } from '../../web/guards.js'
 import { ChildParams, FormBody, Hint, Id } from '../../web/schemas.js'
 import type { FieldErrors, FormValues } from '../../web/forms.js'
 import {
-  answerSurvey, calendarFeed, calendarFeedSettings, eventPage, monthPage, renewCalendarFeedToken, surveyPage,
+  answerSurvey, calendarFeed, calendarFeedSettings, eventPage, monthPage, renewCalendarFeedToken, surveyLinkFor, surveyPage,
 } from './service.js'
 import { ANSWER_MAX } from './schemas.js'
 
@@ -72,6 +72,12 @@ export default async function calendarRoutes(fastify: FastifyInstance) {
       }
       throw err
     }
+  })
+
+  // Where a survey's notice leads (it names no child: one notice per guardian).
+  app.get('/calendar/surveys/:surveyId', { preHandler: requireLogin, schema: { params: Type.Object({ surveyId: Id }) } }, async (req, reply) => {
+    const link = await surveyLinkFor(db, req.actor!, Number(req.params.surveyId))
+    return link ? reply.redirect(link, 303) : reply.callNotFound()
   })
 
   app.get('/feeds/calendar/:token/:file', { schema: { params: FeedParams } }, async (req, reply) => {

@@ -358,3 +358,9 @@ export async function calendarFeed(db: Db, clock: Clock, token: string, childId:
 }
 
 export { isIsoDate }
+
+/** Where a survey's notice leads a guardian: the survey as the first of their children it is for sees it. */
+export async function surveyLinkFor(db: Db, actor: Actor, surveyId: number): Promise<string | null> {
+  const child = await calendarQueries(db).guardianChildForSurvey(actor.id, surveyId)
+  return child ? `/children/${child.id}/calendar/surveys/${surveyId}` : null
+}

@@ -146,3 +146,65 @@ t.test('karin publishes a survey (one question of each kind); rules at the field
   t.notMatch((await anna.get(`/children/${world.elsa}/calendar`)).body, /Julfika/)
   t.equal((await anna.get(`/children/${world.elsa}/calendar/surveys/${rows[0]!.id}`)).statusCode, 404)
 })
+
+t.test('publishing a survey tells each guardian concerned once (bell and push), never the pupils; edits and republishing tell nobody again', async (t) => {
+  // A second child of Anna's in 4B: she is told once all the same.
+  const twin = await db.insertInto('persons').values({ role: 'child', given_name: 'Ebba', family_name: 'Lind', unit_id: world.school }).returning('id').executeTakeFirstOrThrow()
+  await db.insertInto('guardianships').values({ guardian_id: world.anna, child_id: twin.id }).execute()
+  await db.insertInto('group_memberships').values({ group_id: world.class4B, child_id: twin.id }).execute()
+  await db.insertInto('push_subscriptions').values({ person_id: world.anna, endpoint: 'https://push.example/anna-survey', p256dh: 'p', auth: 'a', created_at: new Date() }).execute()
+  await db.insertInto('push_subscriptions').values({ person_id: world.maria, endpoint: 'https://push.example/maria-survey', p256dh: 'p', auth: 'a', created_at: new Date() }).execute()
+  await db.insertInto('notification_optouts').values({ person_id: world.maria, area: 'calendar' }).execute()
+
+  const karin = await loginAs(app, 'karin.berg')
+  const form = await karin.get('/staff/calendar/surveys/new')
+  const key = /name="key" value="([^"]+)"/.exec(form.body)![1]!
+  const survey = {
+    key, audience: `g${world.class4B}`, title: 'Luciafirandet', body: '', date: '2026-12-10', closes: '2026-12-12',
+    kind1: 'single', prompt1: 'Kommer ni?', options1: 'Ja\nNej', kind2: 'single', prompt2: '', options2: '', kind3: 'single', prompt3: '', options3: '',
+    kind4: 'single', prompt4: '', options4: '', kind5: 'single', prompt5: '', options5: '',
+  }
+  t.equal((await karin.post('/staff/calendar/surveys', survey)).statusCode, 303)
+  t.equal((await karin.post('/staff/calendar/surveys', survey)).statusCode, 303, 'a double submit')
+  const id = (await db.selectFrom('surveys').select('id').where('title', '=', 'Luciafirandet').executeTakeFirstOrThrow()).id
+  const link = `/calendar/surveys/${id}`
+  const notified = async () => (await db.selectFrom('notifications').select(['recipient_id', 'area', 'kind', 'child_id']).where('link', '=', link).execute())
+  const rows = await notified()
+  const ids = rows.map((r) => r.recipient_id).sort((a, b) => a - b)
+  const guardians4B = (await db.selectFrom('guardianships as g').innerJoin('group_memberships as m', 'm.child_id', 'g.child_id')
+    .select('g.guardian_id').distinct().where('m.group_id', '=', world.class4B).execute()).map((r) => r.guardian_id).sort((a, b) => a - b)
+  t.same(ids, guardians4B, 'every guardian of 4B, each once')
+  t.ok(ids.includes(world.anna) && ids.includes(world.erik) && ids.includes(world.maria))
+  t.notOk(ids.includes(world.elsa) || ids.includes(world.sam), 'no pupil')
+  t.ok(rows.every((r) => r.area === 'calendar' && r.kind === 'surveyPublished' && r.child_id === null))
+  const push = await db.selectFrom('outbox').select(['recipient_id']).where('kind', '=', 'push:calendar').execute()
+  t.same(push.map((p) => p.recipient_id), [world.anna], 'push for Anna once; Maria opted out of calendar notices')
+
+  // Edit, hide, publish again: nobody is told again.
+  t.equal((await karin.post(`/staff/calendar/surveys/${id}`, { title: 'Luciafirandet i aulan', body: '', date: '2026-12-10', closes: '2026-12-12' })).statusCode, 303)
+  t.equal((await karin.post(`/staff/calendar/surveys/${id}/visibility`, { status: 'hidden' })).statusCode, 303)
+  t.equal((await karin.post(`/staff/calendar/surveys/${id}/visibility`, { status: 'published' })).statusCode, 303)
+  t.equal((await notified()).length, rows.length, 'still once each')
+
+  // The notice leads each guardian to the survey for a child of theirs; a pupil following it gets 404.
+  const anna = await loginAs(app, 'anna.lind')
+  const go = await anna.get(link)
+  t.equal(go.statusCode, 303)
+  t.match(go.headers.location as string, new RegExp(`^/children/(${world.elsa}|${twin.id})/calendar/surveys/${id}$`))
+  t.equal((await anna.get(go.headers.location as string)).statusCode, 200)
+  const maria = await loginAs(app, 'maria.nilsson')
+  t.equal((await maria.get(link)).headers.location, `/children/${world.sam}/calendar/surveys/${id}`)
+  const elsa = await loginAs(app, 'elsa.lind')
+  t.equal((await elsa.get(link)).statusCode, 404)
+
+  // Johan's survey for Blåklockan: Olle's guardians, not 4B's.
+  const johan = await loginAs(app, 'johan.ek')
+  const jform = await johan.get('/staff/calendar/surveys/new')
+  const jkey = /name="key" value="([^"]+)"/.exec(jform.body)![1]!
+  t.equal((await johan.post('/staff/calendar/surveys', { ...survey, key: jkey, audience: `g${world.blaklockan}`, title: 'Pepparkaksbak' })).statusCode, 303)
+  const jid = (await db.selectFrom('surveys').select('id').where('title', '=', 'Pepparkaksbak').executeTakeFirstOrThrow()).id
+  const jrows = (await db.selectFrom('notifications').select('recipient_id').where('link', '=', `/calendar/surveys/${jid}`).execute()).map((r) => r.recipient_id)
+  t.ok(jrows.includes(world.anna), 'Olle\'s guardian')
+  t.notOk(jrows.includes(world.maria), 'not Sam\'s')
+  t.equal((await maria.get(`/calendar/surveys/${jid}`)).statusCode, 404)
+})

@@ -81,7 +81,8 @@ export default async function calendarStaffRoutes(fastify: FastifyInstance) {
   app.post('/staff/calendar/surveys', { ...pre, schema: { body: FormBody } }, async (req, reply) => {
     const parsed = await parseSurvey(db, clock, req.actor!, req.body)
     if (!parsed.ok) return surveyForm(req, reply.code(422), parsed.values, parsed.errors)
-    const id = await createSurvey(db, req.actor!, parsed.input, parsed.values.key, clock.now())
+    const { id, created } = await createSurvey(db, req.actor!, parsed.input, parsed.values.key, clock.now())
+    if (created) app.outboxKick()
     reply.flash({ kind: 'success', key: 'calendar:staff.surveyPublished' })
     return reply.redirect(`/staff/calendar/surveys/${id}`, 303)
   })

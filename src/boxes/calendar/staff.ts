@@ -2,6 +2,8 @@ import type { Db, Executor } from '../../db/index.js'
 import { addDaysIso, isIsoDate, type Clock, type IsoDate } from '../../clock.js'
 import type { Actor } from '../../people/service.js'
 import { parseForm, type FieldErrors, type FormValues } from '../../web/forms.js'
+import { createNotifications } from '../../notify/notifications.js'
+import { excerpt } from '../../web/plain-text.js'
 import { calendarQueries } from './queries.js'
 import { EventForm, OPTIONS_PER_QUESTION, QUESTION_SLOTS, SurveyEditForm, SurveyForm } from './schemas.js'
 import type { EventKind, QuestionKind } from './tables.js'
@@ -169,25 +171,43 @@ export async function parseSurvey(db: Db, clock: Clock, actor: Actor, body: unkn
   return { ok: true, values: v, input: { ...audience, title: parsed.value.title, body: parsed.value.body ?? '', date: parsed.value.date, closesOn: parsed.value.closes, questions } }
 }
 
-/** Publishes a survey with its questions in one transaction; the form's key makes a double submit one survey. */
-export async function createSurvey(db: Db, actor: Pick<Actor, 'id'>, input: SurveyInput, key: unknown, now: Date): Promise<number> {
-  return db.transaction().execute((trx) => insertSurvey(trx, actor, input, validKey(key), now))
+/**
+ * Publishes a survey with its questions in one transaction; the form's key makes a double submit
+ * one survey. A new survey notifies each guardian of the children it is for once (bell, and push
+ * per their settings) in the same transaction; pupils are not told (guardians answer). A repeated
+ * submit, an edit, or publishing a hidden survey again tells nobody again.
+ */
+export async function createSurvey(db: Db, actor: Pick<Actor, 'id'>, input: SurveyInput, key: unknown, now: Date): Promise<{ id: number; created: boolean }> {
+  return db.transaction().execute(async (trx) => {
+    const survey = await insertSurveyRows(trx, actor, input, validKey(key), now)
+    if (survey.created) {
+      await createNotifications(trx, {
+        recipientIds: await calendarQueries(trx).surveyGuardians(input.unitId, input.groupId), childId: null, area: 'calendar',
+        kind: 'surveyPublished', params: { title: excerpt(input.title, 80) }, link: `/calendar/surveys/${survey.id}`, now,
+      })
+    }
+    return survey
+  })
 }
 
 /** The survey, its questions and options, in the caller's transaction (the demo world's too). */
 export async function insertSurvey(trx: Executor, actor: Pick<Actor, 'id'>, input: SurveyInput, publishKey: string | null, now: Date): Promise<number> {
+  return (await insertSurveyRows(trx, actor, input, publishKey, now)).id
+}
+
+async function insertSurveyRows(trx: Executor, actor: Pick<Actor, 'id'>, input: SurveyInput, publishKey: string | null, now: Date): Promise<{ id: number; created: boolean }> {
   const row = await trx.insertInto('surveys').values({
     unit_id: input.unitId, group_id: input.groupId, title: input.title, body: input.body, date: input.date, closes_on: input.closesOn,
     created_by: actor.id, publish_key: publishKey, created_at: now, updated_at: now,
   }).onConflict((oc) => oc.column('publish_key').doNothing()).returning('id').executeTakeFirst()
-  if (!row) return (await calendarQueries(trx).surveyByKey(publishKey!))!.id
+  if (!row) return { id: (await calendarQueries(trx).surveyByKey(publishKey!))!.id, created: false }
   for (const [i, q] of input.questions.entries()) {
     const question = await trx.insertInto('survey_questions').values({ survey_id: row.id, position: i + 1, kind: q.kind, prompt: q.prompt }).returning('id').executeTakeFirstOrThrow()
     if (q.options.length) {
       await trx.insertInto('survey_options').values(q.options.map((label, j) => ({ question_id: question.id, position: j + 1, label }))).execute()
     }
   }
-  return row.id
+  return { id: row.id, created: true }
 }
 
 export async function surveyEditValues(db: Db, actor: Actor, surveyId: number): Promise<FormValues | null> {

@@ -28,11 +28,11 @@ export function informationQueries(db: Executor) {
 
     files: (unitId: number) => db.selectFrom('info_files')
       .select(['id', 'title', 'filename', 'content_type', 'size_bytes', 'created_at'])
-      .where('unit_id', '=', unitId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(200).execute(),
+      .where('unit_id', '=', unitId).where('unpublished_at', 'is', null).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(200).execute(),
 
     file: (unitId: number, fileId: number) => db.selectFrom('info_files')
       .select(['id', 'unit_id', 'title', 'filename', 'content_type', 'size_bytes', 'storage_key'])
-      .where('id', '=', fileId).where('unit_id', '=', unitId).executeTakeFirst(),
+      .where('id', '=', fileId).where('unit_id', '=', unitId).where('unpublished_at', 'is', null).executeTakeFirst(),
 
     links: (unitId: number) => db.selectFrom('info_links').select(['id', 'title', 'url', 'description'])
       .where('unit_id', '=', unitId).orderBy('title').orderBy('id').limit(200).execute(),
@@ -67,7 +67,7 @@ export function informationQueries(db: Executor) {
       .where('n.unit_id', 'in', unitIds.length ? unitIds : [-1])
       .orderBy('n.published_at', 'desc').orderBy('n.id', 'desc').limit(50).execute(),
 
-    staffFiles: (unitIds: number[]) => db.selectFrom('info_files').select(['id', 'unit_id', 'title', 'filename', 'size_bytes', 'created_at'])
+    staffFiles: (unitIds: number[]) => db.selectFrom('info_files').select(['id', 'unit_id', 'title', 'filename', 'size_bytes', 'created_at', 'unpublished_at'])
       .where('unit_id', 'in', unitIds.length ? unitIds : [-1]).orderBy('created_at', 'desc').limit(200).execute(),
 
     staffLinks: (unitIds: number[]) => db.selectFrom('info_links').select(['id', 'unit_id', 'title', 'url', 'description'])

@@ -4,7 +4,8 @@ import { Type } from '@sinclair/typebox'
 import { childBox, requireLogin } from '../../web/guards.js'
 import { ChildParams, Id } from '../../web/schemas.js'
 import { attachment, sendStored } from '../../web/uploads.js'
-import { storeDemoFiles } from './demo-files.js'
+import { storeDemoFiles } from '../../demo/files.js'
+import { DEMO_FILES } from './demo-files.js'
 import { FileParams, NewsParams, PageQuery } from './schemas.js'
 import { fileForDownload, filesLinkFor, filesOf, linksOf, newsImage, newsItem, newsLinkFor, newsPage } from './service.js'
 
@@ -15,7 +16,7 @@ export default async function informationRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { db, config } = app.deps
   // The demo world's files are made in code; outside production they are put in the store.
-  if (config.env !== 'production') await storeDemoFiles(app.storage)
+  if (config.env !== 'production') await storeDemoFiles(app.storage, DEMO_FILES)
   const guard = { preHandler: childBox('information') }
   const tab = (req: FastifyRequest, reply: FastifyReply, name: 'news' | 'files' | 'links', data: Record<string, unknown>) =>
     reply.pageOrFragment('information/index', 'information/_panel', { tab: name, base: `/children/${req.child!.id}/information`, ...data })

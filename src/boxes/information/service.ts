@@ -117,7 +117,9 @@ export async function staffOverview(db: Db, actor: Actor) {
       where: n.group_name ?? unitName(n.unit_id), mine: mayAct(places, n.unit_id, n.group_id),
       author: n.author_given ? fullName({ given_name: n.author_given, family_name: n.author_family ?? '' }) : null,
     })),
-    files: files.map((f) => ({ id: f.id, title: f.title, filename: f.filename, size: Number(f.size_bytes), createdAt: f.created_at, unit: unitName(f.unit_id) })),
+    files: files.map((f) => ({
+      id: f.id, title: f.title, filename: f.filename, size: Number(f.size_bytes), createdAt: f.created_at, unit: unitName(f.unit_id), unpublished: f.unpublished_at !== null,
+    })),
     links: links.map((l) => ({ ...l, unit: unitName(l.unit_id) })),
   }
 }
@@ -186,6 +188,11 @@ export async function unpublishNews(db: Db, newsId: number, now: Date): Promise<
   await db.updateTable('info_news').set({ unpublished_at: now }).where('id', '=', newsId).where('unpublished_at', 'is', null).execute()
 }
 
+/** Publishes an unpublished news item again (no second notice: the first still points at it). */
+export async function republishNews(db: Db, newsId: number, now: Date): Promise<void> {
+  await db.updateTable('info_news').set({ unpublished_at: null, updated_at: now }).where('id', '=', newsId).where('unpublished_at', 'is not', null).execute()
+}
+
 export async function publishFile(db: Db, actor: Actor, input: { unitId: number; title: string; file: { key: string; filename: string; type: string; size: number } }, key: string | null, now: Date) {
   return db.transaction().execute(async (trx) => {
     const row = await trx.insertInto('info_files').values({
@@ -204,6 +211,22 @@ export async function publishFile(db: Db, actor: Actor, input: { unitId: number;
 export async function staffFile(db: Db, actor: Actor, fileId: number) {
   const [row, places] = await Promise.all([informationQueries(db).fileById(fileId), staffPlaces(db, actor)])
   return row && mayAct(places, row.unit_id, null) ? row : null
+}
+
+/**
+ * A file's new title and unit, and its content when a new one was chosen (the old content stays
+ * in the store: content-addressed keys may be shared, and removing the row never removes bytes).
+ */
+export async function updateFile(db: Db, fileId: number, input: { unitId: number; title: string; file: { key: string; filename: string; type: string; size: number } | null }, now: Date) {
+  const content = input.file
+    ? { storage_key: input.file.key, filename: input.file.filename, content_type: input.file.type, size_bytes: input.file.size }
+    : {}
+  await db.updateTable('info_files').set({ unit_id: input.unitId, title: input.title, updated_at: now, ...content }).where('id', '=', fileId).execute()
+}
+
+/** Unpublished: only the unit's staff see it (and may publish it again); published again: no second notice. */
+export async function setFilePublished(db: Db, fileId: number, published: boolean, now: Date) {
+  await db.updateTable('info_files').set({ unpublished_at: published ? null : now }).where('id', '=', fileId).execute()
 }
 
 export async function removeFile(db: Db, fileId: number) {

@@ -8,8 +8,8 @@ import { attachment, discardUpload, enableUploads, sendStored, readUpload, uploa
 import { staffPlaces, type StaffPlace } from '../../people/service.js'
 import { ALT_MAX, BODY_MAX, FileForm, LinkForm, NewsForm, StaffFileParams, StaffLinkParams, StaffNewsParams, TITLE_MAX } from './schemas.js'
 import {
-  mayAct, newsRules, publishFile, publishNews, removeFile, removeLink, saveLink, staffFile, staffLink, staffNews, staffOverview,
-  targetFrom, targetsOf, unpublishNews, updateNews,
+  mayAct, newsRules, publishFile, publishNews, removeFile, removeLink, republishNews, saveLink, setFilePublished, staffFile, staffLink, staffNews,
+  staffOverview, targetFrom, targetsOf, unpublishNews, updateFile, updateNews,
 } from './service.js'
 
 const validKey = (raw: unknown) => (typeof raw === 'string' && /^[A-Za-z0-9-]{8,64}$/.test(raw) ? raw : null)
@@ -99,15 +99,32 @@ export default async function informationStaffRoutes(fastify: FastifyInstance) {
     return reply.redirect('/staff/information', 303)
   })
 
+  app.post('/staff/information/news/:newsId/republish', { ...pre, schema: { params: StaffNewsParams, body: FormBody } }, async (req, reply) => {
+    const found = await staffNews(db, req.actor!, Number(req.params.newsId))
+    if (!found) return reply.callNotFound()
+    await republishNews(db, found.row.id, clock.now())
+    reply.flash({ kind: 'success', key: 'information:staff.newsRepublished' })
+    return reply.redirect('/staff/information', 303)
+  })
+
   // ---- files ----
-  function renderFile(reply: FastifyReply, places: StaffPlace[], values: Record<string, unknown>, errors: FieldErrors = {}) {
-    return reply.page('information/staff-file', { units: places, values, errors, titleMax: TITLE_MAX, maxMb })
+  function renderFile(reply: FastifyReply, places: StaffPlace[], values: Record<string, unknown>, errors: FieldErrors = {}, current: { id: number; filename: string } | null = null) {
+    return reply.page('information/staff-file', { units: places, values, errors, titleMax: TITLE_MAX, maxMb, current })
   }
 
   app.get('/staff/information/files/new', pre, async (req, reply) =>
     renderFile(reply, await staffPlaces(db, req.actor!), { key: randomUUID() }))
 
-  app.post('/staff/information/files', multipart, async (req, reply) => {
+  app.get('/staff/information/files/:fileId/edit', { ...pre, schema: { params: StaffFileParams } }, async (req, reply) => {
+    const file = await staffFile(db, req.actor!, Number(req.params.fileId))
+    if (!file) return reply.callNotFound()
+    return renderFile(reply, await staffPlaces(db, req.actor!), { unit: String(file.unit_id), title: file.title }, {}, { id: file.id, filename: file.filename })
+  })
+
+  /** The file form (new, or edit: a new title and unit, and a new content when one is chosen). */
+  async function submitFile(req: FastifyRequest, reply: FastifyReply, fileId: number | null) {
+    const existing = fileId === null ? null : await staffFile(db, req.actor!, fileId)
+    if (fileId !== null && !existing) return reply.callNotFound()
     const upload = await readUpload(req, reply, { fileFields: ['file'] })
     if (upload.sent) return reply
     const places = await staffPlaces(db, req.actor!)
@@ -118,18 +135,41 @@ export default async function informationStaffRoutes(fastify: FastifyInstance) {
     const file: UploadedFile | null = uploaded(upload.files.file)
     const problem = uploadProblem(upload.files.file)
     if (problem) errors.file = fileError(problem, maxMb)
-    else if (!file) errors.file = { key: 'information:errors.file.required' }
-    if (Object.keys(errors).length || !file) {
+    else if (!file && !existing) errors.file = { key: 'information:errors.file.required' }
+    const current = existing ? { id: existing.id, filename: existing.filename } : null
+    if (Object.keys(errors).length) {
       await discardUpload(req, upload.files)
-      return renderFile(reply.code(422), places, form.values, errors)
+      return renderFile(reply.code(422), places, form.values, errors, current)
     }
+    if (existing) {
+      await updateFile(db, existing.id, {
+        unitId, title: text(form.values, 'title'), file: file ? { key: file.key, filename: file.filename, type: file.kind.mime, size: file.size } : null,
+      }, clock.now())
+      reply.flash({ kind: 'success', key: 'information:staff.fileSaved' })
+      return reply.redirect('/staff/information#files', 303)
+    }
+    if (!file) return reply.callNotFound() // unreachable: a new file without content is an error above
     const result = await publishFile(db, req.actor!, {
       unitId, title: text(form.values, 'title'), file: { key: file.key, filename: file.filename, type: file.kind.mime, size: file.size },
     }, validKey(form.values.key), clock.now())
     if (result.created) app.outboxKick()
     reply.flash({ kind: result.created ? 'success' : 'info', key: result.created ? 'information:staff.filePublished' : 'information:staff.alreadyPublished' })
     return reply.redirect('/staff/information#files', 303)
-  })
+  }
+
+  app.post('/staff/information/files', multipart, async (req, reply) => submitFile(req, reply, null))
+  app.post('/staff/information/files/:fileId', { ...multipart, schema: { params: StaffFileParams } }, async (req, reply) =>
+    submitFile(req, reply, Number(req.params.fileId)))
+
+  for (const [action, published] of [['unpublish', false], ['republish', true]] as const) {
+    app.post(`/staff/information/files/:fileId/${action}`, { ...pre, schema: { params: StaffFileParams, body: FormBody } }, async (req, reply) => {
+      const file = await staffFile(db, req.actor!, Number(req.params.fileId))
+      if (!file) return reply.callNotFound()
+      await setFilePublished(db, file.id, published, clock.now())
+      reply.flash({ kind: 'success', key: published ? 'information:staff.fileRepublished' : 'information:staff.fileUnpublished' })
+      return reply.redirect('/staff/information#files', 303)
+    })
+  }
 
   app.get('/staff/information/files/:fileId', { ...pre, schema: { params: StaffFileParams } }, async (req, reply) => {
     const file = await staffFile(db, req.actor!, Number(req.params.fileId))

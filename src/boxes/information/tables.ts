@@ -30,6 +30,10 @@ export interface InfoFileTable {
   storage_key: string
   uploaded_by: number | null
   created_at: Timestamp
+  /** Edited (title or content) at. */
+  updated_at: Timestamp | null
+  /** Unpublished files are kept for staff to publish again; nobody else sees them. */
+  unpublished_at: Timestamp | null
   publish_key: string | null
 }
 

@@ -1,6 +1,15 @@
 import type { Db } from '../../db/index.js'
 import { addDaysIso, mondayOf, type Clock } from '../../clock.js'
 import type { DemoWorld } from '../../demo/seed.js'
+import { demoFile, pdf } from '../../demo/files.js'
+
+/** The maths plan's attachment (made in code; routes.ts puts it in the store outside production). */
+export const PLAN_DEMO_FILES = [
+  demoFile({
+    title: 'Bråk och decimaltal: planering', filename: 'brak-och-decimaltal.pdf',
+    bytes: pdf('Bråk och decimaltal', ['Vecka 47-48: halvor, fjärdedelar och tiondelar', 'Vecka 49-50: blandad form', 'Vecka 51: bråk och decimaltal', 'Vecka 52: repetition och prov']),
+  }),
+]
 
 /** Demo: plans for 4B in mathematics (in progress), Swedish (in progress) and English (next), and an earlier one. */
 export async function seedPlansDemo(db: Db, clock: Clock, world: DemoWorld): Promise<void> {
@@ -11,7 +20,7 @@ export async function seedPlansDemo(db: Db, clock: Clock, world: DemoWorld): Pro
     group_id: world.class4B, subject, title, starts_on: w(from), ends_on: addDaysIso(w(to), 6), content, goals, assessment,
     created_by: by, publish_key: null, created_at: now, updated_at: now,
   })
-  await db.insertInto('plans').values([
+  const ids = await db.insertInto('plans').values([
     plan(world.per, 'Matematik', 'Bråk och decimaltal', -2, 3,
       'Vi arbetar med bråk i vardagen: halvor, fjärdedelar och tiondelar, blandad form och hur bråk hänger ihop med decimaltal. Arbetet avslutas med ett prov.',
       'Du ska kunna jämföra och storleksordna bråk, skriva bråk i blandad form och växla mellan bråk och decimaltal.',
@@ -25,5 +34,9 @@ export async function seedPlansDemo(db: Db, clock: Clock, world: DemoWorld): Pro
       'Du ska kunna berätta om en plats och fråga om och ge en enkel vägbeskrivning.',
       'Glosförhör, samtal i par och en kort muntlig presentation.'),
     plan(world.karin, 'Svenska', 'Faktatexter', -10, -4, 'Vi läste och skrev faktatexter om djur.', 'Du ska kunna skriva en faktatext med rubrik och stycken.', 'Den färdiga faktatexten.'),
-  ]).execute()
+  ]).returning('id').execute()
+  const f = PLAN_DEMO_FILES[0]!
+  await db.insertInto('plan_attachments').values({
+    plan_id: ids[0]!.id, filename: f.filename, content_type: f.type, size_bytes: f.bytes.length, storage_key: f.key, uploaded_by: world.per, created_at: now, upload_key: null,
+  }).execute()
 }

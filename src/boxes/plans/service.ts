@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto'
 import { Type } from '@sinclair/typebox'
+import { jsonArrayFrom } from 'kysely/helpers/postgres'
 import type { Db } from '../../db/index.js'
 import { compiledOnce } from '../../db/compiled.js'
 import { addDaysIso, isoWeekOf, parseIsoWeekKey, isoWeekKey, type Clock, type IsoDate } from '../../clock.js'
@@ -24,6 +26,11 @@ export interface PlanView {
   id: number; subject: string; title: string; group: string; startsOn: IsoDate; endsOn: IsoDate
   fromWeek: number; toWeek: number; inProgress: boolean; content: string; goals: string; assessment: string
 }
+
+export interface AttachmentView { id: number; filename: string; size: number; type: string }
+
+const attachmentViews = (rows: { id: number; filename: string; size_bytes: string | number; content_type: string }[]): AttachmentView[] =>
+  rows.map((a) => ({ id: a.id, filename: a.filename, size: Number(a.size_bytes), type: a.content_type }))
 
 function toView(r: { id: number; subject: string; title: string; group_name: string; starts_on: IsoDate; ends_on: IsoDate; content: string; goals: string; assessment: string }, today: IsoDate): PlanView {
   return {
@@ -62,9 +69,22 @@ export async function plansOfChild(db: Db, clock: Clock, child: Child): Promise<
   }
 }
 
-export async function planOfChild(db: Db, clock: Clock, child: Child, planId: number): Promise<PlanView | null> {
-  const row = await childPlans(db, child.id).where('p.id', '=', planId).executeTakeFirst()
-  return row ? toView(row, clock.today()) : null
+export async function planOfChild(db: Db, clock: Clock, child: Child, planId: number): Promise<(PlanView & { attachments: AttachmentView[] }) | null> {
+  // The attachments come with the plan, in the same statement.
+  const row = await childPlans(db, child.id)
+    .select((eb) => jsonArrayFrom(eb.selectFrom('plan_attachments as a').select(['a.id', 'a.filename', 'a.size_bytes', 'a.content_type'])
+      .whereRef('a.plan_id', '=', 'p.id').orderBy('a.id')).as('attachments'))
+    .where('p.id', '=', planId).executeTakeFirst()
+  return row ? { ...toView(row, clock.today()), attachments: attachmentViews(row.attachments) } : null
+}
+
+/** An attachment of a published plan of one of the child's groups (so: for the child's guardians and the pupil). */
+export async function attachmentForChild(db: Db, child: Child, planId: number, attachmentId: number) {
+  return (await db.selectFrom('plan_attachments as a').innerJoin('plans as p', 'p.id', 'a.plan_id')
+    .select(['a.filename', 'a.content_type', 'a.storage_key'])
+    .where('a.id', '=', attachmentId).where('a.plan_id', '=', planId).where('p.published', '=', true)
+    .where('p.group_id', 'in', (eb) => eb.selectFrom('group_memberships').select('group_id').where('child_id', '=', child.id))
+    .executeTakeFirst()) ?? null
 }
 
 export async function plansSummary({ db, clock, child }: BoxContext): Promise<BoxSummary | null> {
@@ -141,4 +161,46 @@ export async function setPlanPublished(db: Db, actor: Actor, planId: number, pub
   if (!(await staffPlan(db, actor, planId))) return false
   await db.updateTable('plans').set({ published, updated_at: now }).where('id', '=', planId).execute()
   return true
+}
+
+// ---- Attachments ----
+
+/** A plan's attachments for the staff's form (the plan is theirs: checked by the caller). */
+export async function planAttachments(db: Db, planId: number): Promise<AttachmentView[]> {
+  const rows = await db.selectFrom('plan_attachments').select(['id', 'filename', 'size_bytes', 'content_type']).where('plan_id', '=', planId).orderBy('id').execute()
+  return attachmentViews(rows)
+}
+
+/** An attachment for staff of the plan's unit (the plan's group is at one of their units). */
+export async function attachmentForStaff(db: Db, actor: Actor, planId: number, attachmentId: number) {
+  return (await db.selectFrom('plan_attachments as a').innerJoin('plans as p', 'p.id', 'a.plan_id').innerJoin('groups as g', 'g.id', 'p.group_id')
+    .select(['a.filename', 'a.content_type', 'a.storage_key'])
+    .where('a.id', '=', attachmentId).where('a.plan_id', '=', planId)
+    .where('g.unit_id', 'in', (eb) => eb.selectFrom('staff_units').select('unit_id').where('staff_id', '=', actor.id))
+    .executeTakeFirst()) ?? null
+}
+
+export interface NewAttachment { key: string; filename: string; type: string; size: number }
+
+/** Attaches a stored file to a plan of the staff member's groups; a repeated upload key attaches once. */
+export async function addAttachment(db: Db, actor: Actor, planId: number, file: NewAttachment, key: unknown, now: Date): Promise<'added' | 'again' | 'notFound'> {
+  if (!(await staffPlan(db, actor, planId))) return 'notFound'
+  const row = await db.insertInto('plan_attachments').values({
+    plan_id: planId, filename: file.filename, content_type: file.type, size_bytes: file.size, storage_key: file.key,
+    uploaded_by: actor.id, created_at: now, upload_key: validKey(key) ?? randomUUID(),
+  }).onConflict((oc) => oc.column('upload_key').doNothing()).returning('id').executeTakeFirst()
+  if (row) await db.updateTable('plans').set({ updated_at: now }).where('id', '=', planId).execute()
+  return row ? 'added' : 'again'
+}
+
+/** Removes an attachment from a plan of the staff member's groups (the bytes stay: keys may be shared). */
+export async function removeAttachment(db: Db, actor: Actor, planId: number, attachmentId: number): Promise<boolean> {
+  if (!(await staffPlan(db, actor, planId))) return false
+  const gone = await db.deleteFrom('plan_attachments').where('id', '=', attachmentId).where('plan_id', '=', planId).executeTakeFirst()
+  return Number(gone.numDeletedRows) > 0
+}
+
+/** Whether the plan is one of the staff member's groups'. */
+export async function isStaffPlan(db: Db, actor: Actor, planId: number): Promise<boolean> {
+  return (await staffPlan(db, actor, planId)) !== undefined
 }
