@@ -1,9 +1,8 @@
 import { test, expect, login, expectAccessible } from './fixtures.js'
 
-// karin.berg is the mentor of 4B (Elsa Lind, Sam Nilsson). The guardians' and pupils' pages
-// are behind the BankID step-up; until the BankID pages are in, this journey checks that
-// they send the person there, and walks the staff side (no step-up: staff read on the staff
-// side, audited).
+// karin.berg is the mentor of 4B (Elsa Lind, Sam Nilsson): she publishes on the staff side
+// (no step-up: staff read there, audited). The guardians' and pupils' pages are behind the
+// BankID step-up: anna.lind identifies with the simulator that `npm start` runs in development.
 test.describe('assessments and documentation', () => {
   test('karin publishes an assessment for Elsa, changes and unpublishes it, writes a portfolio entry and the IUP', async ({ page, jsEnabled }) => {
     const subject = jsEnabled ? 'Musik' : 'Slöjd'
@@ -62,13 +61,41 @@ test.describe('assessments and documentation', () => {
     await expect(page.getByText('Utvecklingsplanen är sparad.')).toBeVisible()
   })
 
-  test('a guardian who opens Bedömningar or Dokumentation is sent to BankID first', async ({ page }) => {
+  test('anna opens Bedömningar, identifies with the BankID simulator and reads Elsa\'s assessments and documentation', async ({ page, context, jsEnabled }) => {
     await login(page, 'anna.lind')
     await page.getByRole('heading', { level: 2, name: 'Elsa Lind' }).getByRole('link').click()
     await page.getByRole('link', { name: 'Bedömningar' }).click()
     await expect(page).toHaveURL(/\/bankid\?next=%2Fchildren%2F\d+%2Fassessments$/)
-    await page.goBack()
+    await page.getByRole('button', { name: 'Mobilt BankID på annan enhet' }).click()
+    await expect(page.getByRole('img', { name: 'QR-kod för BankID' })).toBeVisible()
+
+    // The phone: the simulator's page in another tab.
+    const phone = await context.newPage()
+    await phone.goto('/dev/bankid')
+    const order = phone.locator('section.card').last()
+    await order.getByLabel('Legitimera som').selectOption({ label: 'Anna Lind (19850314-****)' })
+    await order.getByRole('button', { name: 'Godkänn' }).click()
+    await expect(phone.getByText('Godkänd. Gå tillbaka till Hubben.')).toBeVisible()
+    await phone.close()
+
+    await expect(page).toHaveURL(/\/children\/\d+\/assessments$/, { timeout: 15_000 })
+    await expect(page.getByRole('heading', { level: 1, name: 'Bedömningar' })).toBeVisible()
+    await expect(page.getByRole('heading', { name: 'Höstterminen 2026' })).toBeVisible()
+    for (const subject of ['Engelska', 'Matematik', 'NO', 'Svenska']) await expect(page.getByText(subject, { exact: true }).first()).toBeVisible()
+    await expect(page.getByText('Bild', { exact: true })).toHaveCount(0)
+    await expectAccessible(page, jsEnabled)
+
+    // The step-up holds for Dokumentation too: no second BankID.
+    await page.goto(page.url().replace(/\/assessments$/, ''))
     await page.getByRole('link', { name: 'Dokumentation' }).click()
-    await expect(page).toHaveURL(/\/bankid\?next=%2Fchildren%2F\d+%2Fdocumentation$/)
+    await expect(page).toHaveURL(/\/children\/\d+\/documentation$/)
+    await expect(page.getByRole('heading', { level: 3, name: 'Min berättelse om vikingarna' })).toBeVisible()
+    await expectAccessible(page, jsEnabled)
+    await page.getByRole('link', { name: 'IUP' }).click()
+    await expect(page).toHaveURL(/\/documentation\/iup$/)
+    await expectAccessible(page, jsEnabled)
+    await page.getByRole('link', { name: 'Se vem i personalen som har läst' }).click()
+    await expect(page).toHaveURL(/\/documentation\/access$/)
+    await expectAccessible(page, jsEnabled)
   })
 })
