@@ -11,7 +11,10 @@ import type { EventKind, QuestionKind } from './tables.js'
 function forChild(t: string, childId: number) {
   const group = sql.ref(`${t}.group_id`)
   const unit = sql.ref(`${t}.unit_id`)
-  return sql<boolean>`(${group} in (select gm.group_id from group_memberships gm where gm.child_id = ${childId})
+  // `= any(array(...))`, not `in (select ...)`: the planner can then use the (group_id, date)
+  // index for the child's groups beside the unit's rows (a bitmap OR) instead of filtering
+  // every unit's rows in the date range (district: 24 buffers instead of 3,900 for a month).
+  return sql<boolean>`(${group} = any(array(select gm.group_id from group_memberships gm where gm.child_id = ${childId}))
     or (${group} is null and ${unit} = (select cp.unit_id from persons cp where cp.id = ${childId})))`
 }
 
