@@ -1,6 +1,6 @@
 import type { Config } from './config.js'
 import type { Clock } from './clock.js'
-import type { Db } from './db/index.js'
+import type { ChangeFeed, Db } from './db/index.js'
 import type { Mailer } from './notify/mailer.js'
 import type { Channels } from './notify/outbox.js'
 import type { FileStore } from './storage/index.js'
@@ -15,4 +15,9 @@ export interface AppDeps {
   channels: Channels
   /** Uploaded files; default: a directory store at config.uploads.dir. */
   storage?: FileStore
+  /**
+   * The notices of changes to access (DbHandle.changes). With it, sessions, the child-access
+   * facts and the bar's counts are kept in memory (src/web/access-cache.ts); without, read every time.
+   */
+  changes?: ChangeFeed
 }

@@ -32,7 +32,7 @@ async function main() {
   const dispatcher = startDispatcher(handle.db, clock, channels, { onError: (e) => app.log.error({ err: e }, 'outbox dispatch failed') })
 
   const app = await buildApp(
-    { config, db: handle.db, clock, mailer, channels },
+    { config, db: handle.db, clock, mailer, channels, changes: handle.changes },
     {
       logger: { level: config.logLevel },
       devMail: devMailer && config.env !== 'production' ? () => devMailer.list() : undefined,
