@@ -9,7 +9,8 @@ import { sql, type Kysely } from 'kysely'
 //   s: the persons' sessions   p: everything about the persons   c: the persons' bar counts
 const TRIGGERS: [table: string, kind: 's' | 'p' | 'c' | '*', column: string, events: ('insert' | 'update' | 'delete')[]][] = [
   ['sessions', 's', `data->>'personId'`, ['update', 'delete']],
-  ['persons', 'p', 'id', ['update', 'delete']],
+  // Insert too: a refusal for an id that did not exist yet is remembered like any other.
+  ['persons', 'p', 'id', ['insert', 'update', 'delete']],
   ['guardianships', 'p', 'guardian_id', ['insert', 'update', 'delete']],
   ['group_memberships', 'p', 'child_id', ['insert', 'update', 'delete']],
   ['staff_units', 'p', 'staff_id', ['insert', 'update', 'delete']],
