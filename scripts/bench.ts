@@ -22,6 +22,7 @@ import { familyRows, loginFamilies, loginMentors, mentorRows, requestsOf } from 
 import { load, sizeOf } from './bench/load.js'
 import { comparison, report, type Row } from './bench/report.js'
 import { chart } from './bench/chart.js'
+import { cpuSince, cpuSnapshot } from './bench/cpu.js'
 import { morningRush } from './bench/rush.js'
 
 const median = (xs: number[]) => {
@@ -88,16 +89,20 @@ async function benchPages(): Promise<void> {
       useServer(s.port)
       // A second for the server to finish the last run's requests.
       await new Promise((resolve) => setTimeout(resolve, 1000))
+      const cpu0 = await cpuSnapshot(s.server!.pid!, s.db)
       const r = await load(reqs, seconds, { connections })
+      const cpu = await cpuSince(cpu0, s.server!.pid!, s.db)
+      const answered = Object.values(r.statuses).reduce((n, x) => n + x, 0) || 1
       const samples = await Promise.all(reqs.slice(0, 10).map((x) => sizeOf(x.req, x.cookie)))
       const row: Row = {
         name, rps: r.rps, ratio: 0, p50: r.p50, p99: r.p99, queries: r.queries,
         html: median(samples.map((x) => x.html)), gzip: median(samples.map((x) => x.gzip)), wire: median(samples.map((x) => x.wire)),
         encoding: samples[0]?.encoding ?? '', failed: r.failed, sessions: new Set(reqs.map((x) => x.cookie)).size,
+        appCpu: cpu.app / answered, dbCpu: cpu.db === null ? null : cpu.db / answered,
       }
       s.loadAvg.push(os.loadavg()[0]!)
       log(`  ${sides.length > 1 ? `[${s.label}] ` : ''}${name.padEnd(24)} ${row.rps.toFixed(0).padStart(6)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  ` +
-        `${row.queries?.toFixed(1) ?? '-'} SQL/req  ${row.gzip} B gzip  load ${os.loadavg()[0]!.toFixed(1)}  ${row.failed ? `FAILED ${row.failed} ${JSON.stringify(r.statuses)}` : ''}`)
+        `${row.queries?.toFixed(1) ?? '-'} SQL/req  CPU ${row.appCpu!.toFixed(2)}+${row.dbCpu?.toFixed(2) ?? '-'} ms/req  ${row.gzip} B gzip  load ${os.loadavg()[0]!.toFixed(1)}  ${row.failed ? `FAILED ${row.failed} ${JSON.stringify(r.statuses)}` : ''}`)
       return row
     }
 
@@ -139,6 +144,8 @@ async function benchPages(): Promise<void> {
       writeFileSync(path.resolve(ROOT, svgOut), chart(after.rows, before?.rows ?? null, {
         title: `Hubben${pglite ? ' on PGlite' : ''}: pages as a share of the bare baseline (${connections} connections, ${pupils} pupils)`,
         beforeLabel: before?.label ?? '', afterLabel: before ? 'after' : 'this checkout',
+        // Issue 17's targets, as ratios to the bare baseline.
+        targets: pglite ? [{ label: 'start ≥ 0.30', at: 0.3 }] : [{ label: 'staff', at: 0.25 }, { label: 'guardian', at: 0.35 }, { label: 'start', at: 0.4 }],
       }))
       writeFileSync(path.resolve(ROOT, out), `${md}\n![Ratios to the bare baseline](${path.basename(svgOut)})\n`)
       log(`Written to ${out} and ${svgOut}.`)

@@ -16,7 +16,12 @@ export interface Row {
   encoding: string
   failed: number
   sessions: number
+  /** CPU ms per request of the server process and of its database backends (bench/cpu.ts). */
+  appCpu?: number
+  dbCpu?: number | null
 }
+
+const cpu = (n: number | null | undefined) => (n === undefined || n === null || !Number.isFinite(n) ? '-' : n.toFixed(2))
 
 export function machine(): string {
   const cpu = os.cpus()
@@ -41,9 +46,9 @@ export function report(rows: Row[], info: RunInfo, heading?: string): string {
       'no session. It runs before and after the pages; the ratio is against their mean. "gzip" is the HTML gzipped at the default ' +
       'level (what the budget tests measure); "wire" is what the server sent.',
     '',
-    '| page | req/s | × baseline | p50 ms | p99 ms | SQL/req | HTML B | gzip B | wire B | failed |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...rows.map((r) => `| ${r.name} | ${r.rps.toFixed(0)} | ${r.ratio.toFixed(2)} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.queries?.toFixed(1) ?? '-'} | ` +
+    '| page | req/s | × baseline | p50 ms | p99 ms | SQL/req | CPU ms/req app + db | HTML B | gzip B | wire B | failed |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map((r) => `| ${r.name} | ${r.rps.toFixed(0)} | ${r.ratio.toFixed(2)} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.queries?.toFixed(1) ?? '-'} | ${cpu(r.appCpu)} + ${cpu(r.dbCpu)} | ` +
       `${r.html} | ${r.gzip} | ${r.wire}${r.encoding !== 'identity' && r.wire ? ` (${r.encoding})` : ''} | ${r.failed} |`),
     '',
   ]
@@ -60,11 +65,15 @@ export function comparison(before: Row[], after: Row[], beforeLabel: string, inf
       `${info.connections} connections, ${num('duration')} s per page, each page measured on both servers in turn; each side's ratio is to ` +
       `its own bare baseline (measured first and last). Load average (1 min): ${info.loadAvg.map((l) => l.toFixed(1)).join(' → ')}.`,
     '',
-    '| page | before × baseline | after × baseline | before p99 ms | after p99 ms | before SQL/req | after SQL/req |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    'CPU is the time the server process and its PostgreSQL backends spent per answered request (from /proc): unlike req/s and ' +
+      'latency it does not depend much on what else the machine is doing.',
+    '',
+    '| page | × baseline before / after | p99 ms before / after | SQL/req before / after | CPU ms/req app + db, before | CPU ms/req app + db, after |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...after.map((a) => {
       const b = by.get(a.name)
-      return `| ${a.name} | ${b ? b.ratio.toFixed(2) : '-'} | ${a.ratio.toFixed(2)} | ${b ? ms(b.p99) : '-'} | ${ms(a.p99)} | ${b?.queries?.toFixed(1) ?? '-'} | ${a.queries?.toFixed(1) ?? '-'} |`
+      return `| ${a.name} | ${b ? b.ratio.toFixed(2) : '-'} / ${a.ratio.toFixed(2)} | ${b ? ms(b.p99) : '-'} / ${ms(a.p99)} | ` +
+        `${b?.queries?.toFixed(1) ?? '-'} / ${a.queries?.toFixed(1) ?? '-'} | ${cpu(b?.appCpu)} + ${cpu(b?.dbCpu)} | ${cpu(a.appCpu)} + ${cpu(a.dbCpu)} |`
     }),
     '',
   ]
