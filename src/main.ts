@@ -32,7 +32,8 @@ async function main() {
   const dispatcher = startDispatcher(handle.db, clock, channels, { onError: (e) => app.log.error({ err: e }, 'outbox dispatch failed') })
 
   const app = await buildApp(
-    { config, db: handle.db, clock, mailer, channels, changes: handle.changes },
+    // HUBBEN_ACCESS_CACHE=off: read the session and access facts from the database on every request.
+    { config, db: handle.db, clock, mailer, channels, changes: process.env.HUBBEN_ACCESS_CACHE === 'off' ? undefined : handle.changes },
     {
       logger: { level: config.logLevel },
       devMail: devMailer && config.env !== 'production' ? () => devMailer.list() : undefined,

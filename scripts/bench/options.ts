@@ -27,6 +27,8 @@ export const { values: opt } = parseArgs({
     'app-dir': { type: 'string' },
     /** The database of the --app-dir server (an older schema needs its own copy; seeded by that checkout when missing). */
     'db-before': { type: 'string' },
+    /** Environment of the --app-dir server only, `KEY=VALUE,KEY=VALUE` (e.g. HUBBEN_ACCESS_CACHE=off with --app-dir . for an A/B of one setting). */
+    'before-env': { type: 'string' },
     /** The embedded database instead: a PGlite district in --data-dir (seeded when missing), at --pglite-connections. */
     pglite: { type: 'boolean', default: false },
     'data-dir': { type: 'string', default: '/tmp/hubben-bench-pglite' },
