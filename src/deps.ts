@@ -1,6 +1,6 @@
 import type { Config } from './config.js'
 import type { Clock } from './clock.js'
-import type { Db } from './db/index.js'
+import type { ChangeFeed, Db } from './db/index.js'
 import type { Mailer } from './notify/mailer.js'
 import type { Channels } from './notify/outbox.js'
 import type { FileStore } from './storage/index.js'
@@ -18,4 +18,9 @@ export interface AppDeps {
   storage?: FileStore
   /** BankID (client, the simulator outside production); default: from config.bankid, or not available. */
   bankid?: BankId
+  /**
+   * The notices of changes to access (DbHandle.changes). With it, sessions, the child-access
+   * facts and the bar's counts are kept in memory (src/web/access-cache.ts); without, read every time.
+   */
+  changes?: ChangeFeed
 }

@@ -45,7 +45,8 @@ async function main() {
   }
 
   const app = await buildApp(
-    { config, db: handle.db, clock, mailer, channels, bankid },
+    // HUBBEN_ACCESS_CACHE=off: read the session and access facts from the database on every request.
+    { config, db: handle.db, clock, mailer, channels, bankid, changes: process.env.HUBBEN_ACCESS_CACHE === 'off' ? undefined : handle.changes },
     {
       logger: { level: config.logLevel },
       devMail: devMailer && config.env !== 'production' ? () => devMailer.list() : undefined,

@@ -25,6 +25,15 @@ export const { values: opt } = parseArgs({
     label: { type: 'string', default: '' },
     /** Run the server from another checkout (e.g. a worktree of an older commit, for a before/after table). */
     'app-dir': { type: 'string' },
+    /** The database of the --app-dir server (an older schema needs its own copy; seeded by that checkout when missing). */
+    'db-before': { type: 'string' },
+    /** Environment of the --app-dir server only, `KEY=VALUE,KEY=VALUE` (e.g. HUBBEN_ACCESS_CACHE=off with --app-dir . for an A/B of one setting). */
+    'before-env': { type: 'string' },
+    /** The embedded database instead: a PGlite district in --data-dir (seeded when missing), at --pglite-connections. */
+    pglite: { type: 'boolean', default: false },
+    'data-dir': { type: 'string', default: '/tmp/hubben-bench-pglite' },
+    'pglite-pupils': { type: 'string', default: '2000' },
+    'pglite-connections': { type: 'string', default: '10' },
     rush: { type: 'boolean', default: false },
     'rush-seconds': { type: 'string', default: '120' },
     'rush-share': { type: 'string', default: '0.05' },
@@ -38,7 +47,9 @@ export const num = (name: keyof typeof opt) => {
   return n
 }
 export const PORT = num('port')
-export const BASE = `http://127.0.0.1:${PORT}`
+/** The server the browser and the load talk to (the benchmark may run two: before and after). */
+export let BASE = `http://127.0.0.1:${PORT}`
+export function useServer(port: number): void { BASE = `http://127.0.0.1:${port}` }
 export const NOW = new Date(opt.now!)
 export const TODAY = toIsoDate(NOW)
 export const log = (line: string) => console.log(line)

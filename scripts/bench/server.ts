@@ -4,12 +4,15 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import pg from 'pg'
-import { BASE, PORT, ROOT, log, opt } from './options.js'
+import { existsSync } from 'node:fs'
+import { CompiledQuery } from 'kysely'
+import { openPglite, openPostgres } from '../../src/db/index.js'
+import { PORT, ROOT, log, opt } from './options.js'
 
 // ---- database --------------------------------------------------------------------
 
-export async function ensureDatabase(): Promise<{ pupils: number }> {
-  const url = new URL(opt.db!)
+export async function ensureDatabase(dbUrl = opt.db!, appDir?: string): Promise<{ pupils: number }> {
+  const url = new URL(dbUrl)
   const name = url.pathname.slice(1)
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`odd database name ${name}`)
   const admin = new URL(url)
@@ -20,39 +23,71 @@ export async function ensureDatabase(): Promise<{ pupils: number }> {
   const exists = (await c.query('select 1 from pg_database where datname = $1', [name])).rowCount
   if (!exists) await c.query(`create database ${name}`)
   await c.end()
-  const db = new pg.Client({ connectionString: opt.db })
+  const db = new pg.Client({ connectionString: dbUrl })
   await db.connect()
   const hasTables = (await db.query(`select to_regclass('public.persons') as t`)).rows[0].t
   let pupils = hasTables ? Number((await db.query(`select count(*) from persons where role = 'child'`)).rows[0].count) : 0
   await db.end()
   if (pupils === 0) {
-    log(`Seeding ${name} with a district of ${opt.pupils} pupils (npm run seed:district)...`)
-    await runToEnd(process.execPath, ['--import', 'tsx', 'src/cli/seed-district.ts', '--pupils', opt.pupils!, '--now', opt.now!], { DATABASE_URL: opt.db })
+    log(`Seeding ${name} with a district of ${opt.pupils} pupils (npm run seed:district${appDir ? ` in ${appDir}` : ''})...`)
+    await runToEnd(process.execPath, ['--import', 'tsx', 'src/cli/seed-district.ts', '--pupils', opt.pupils!, '--now', opt.now!], { DATABASE_URL: dbUrl }, appDir)
     pupils = Number(opt.pupils)
   }
   return { pupils }
 }
 
-function runToEnd(cmd: string, args: string[], env: Record<string, string | undefined>): Promise<void> {
+/** The embedded database of the PGlite benchmark: a district in `dir` (seeded when missing). */
+export async function ensurePglite(dir: string, pupilsWanted: string): Promise<{ pupils: number }> {
+  if (!existsSync(path.join(dir, 'pglite', 'PG_VERSION'))) {
+    log(`Seeding PGlite in ${dir} with a district of ${pupilsWanted} pupils (npm run seed:district)...`)
+    await runToEnd(process.execPath, ['--import', 'tsx', 'src/cli/seed-district.ts', '--pupils', pupilsWanted, '--now', opt.now!], { DATABASE_URL: undefined, DATA_DIR: dir })
+  }
+  const pupils = await withDatabase({ dataDir: dir }, async (q) => Number((await q(`select count(*) as n from persons where role = 'child'`))[0]!.n))
+  return { pupils }
+}
+
+export type Query = (text: string, params?: unknown[]) => Promise<Record<string, any>[]>
+
+/** Runs `fn` with the database (PostgreSQL by URL, or PGlite in a directory while no server has it open). */
+export async function withDatabase<T>(target: { db?: string; dataDir?: string }, fn: (q: Query) => Promise<T>): Promise<T> {
+  const handle = target.dataDir ? await openPglite(path.join(target.dataDir, 'pglite')) : await openPostgres(target.db!, 1)
+  try {
+    return await fn(async (text, params = []) => (await handle.db.executeQuery(CompiledQuery.raw(text, params))).rows as Record<string, any>[])
+  } finally {
+    await handle.close()
+  }
+}
+
+function runToEnd(cmd: string, args: string[], env: Record<string, string | undefined>, cwd = ROOT): Promise<void> {
   return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'inherit' })
+    const full: Record<string, string | undefined> = { ...process.env, ...env }
+    for (const [k, v] of Object.entries(full)) if (v === undefined) delete full[k]
+    const p = spawn(cmd, args, { cwd: path.resolve(cwd), env: full, stdio: 'inherit' })
     p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}`))))
   })
 }
 
 // ---- the server --------------------------------------------------------------------
 
-export async function startServer(): Promise<ChildProcess> {
+/**
+ * Hubben as a second process: this checkout (or `appDir`), on PostgreSQL (`db`) or on PGlite
+ * (`dataDir`), on `port`.
+ */
+export async function startServer(side: { appDir?: string; db?: string; dataDir?: string; port?: number } = { appDir: opt['app-dir'], db: opt.db }): Promise<ChildProcess> {
   const profDir = '/tmp/hubben-prof'
   if (opt.profile) mkdirSync(profDir, { recursive: true })
   const args = [...(opt.profile ? ['--cpu-prof', '--cpu-prof-dir', profDir] : []), '--import', 'tsx', 'src/main.ts']
+  const port = side.port ?? PORT
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    NODE_ENV: 'test', HUBBEN_BENCH: '1', HUBBEN_NOW: opt.now, DATABASE_URL: side.dataDir ? undefined : side.db, PORT: String(port), HOST: '127.0.0.1',
+    DATA_DIR: side.dataDir ?? `/tmp/hubben-bench-${port}`, LOG_LEVEL: 'warn', BASE_URL: `http://127.0.0.1:${port}`,
+    ...(side.appDir && opt['before-env'] ? Object.fromEntries(opt['before-env'].split(',').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) : {}),
+  }
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k]
   const child = spawn(process.execPath, args, {
-    cwd: opt['app-dir'] ? path.resolve(opt['app-dir']) : ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test', HUBBEN_BENCH: '1', HUBBEN_NOW: opt.now, DATABASE_URL: opt.db, PORT: String(PORT), HOST: '127.0.0.1',
-      DATA_DIR: '/tmp/hubben-bench', LOG_LEVEL: 'warn', BASE_URL: BASE,
-    },
+    cwd: side.appDir ? path.resolve(side.appDir) : ROOT,
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''

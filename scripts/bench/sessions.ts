@@ -1,6 +1,6 @@
 // Logged-in guardians and mentors, through a small browser (cookie and CSRF token), and
 // the requests each page makes for them.
-import pg from 'pg'
+import { withDatabase, type Query } from './server.js'
 import type { BenchPage, BenchRequest, BenchSession, StaffBenchSession } from './pages.js'
 import { DISTRICT_PASSWORD } from '../../src/demo/district.js'
 import { BASE, NOW, TODAY, log, opt } from './options.js'
@@ -63,14 +63,19 @@ async function pool<T, R>(items: T[], concurrency: number, fn: (item: T, i: numb
 
 /** Guardians of `n` families spread over the district, each with the child whose pages they load. */
 export async function benchSessions(n: number): Promise<BenchSession[]> {
-  const db = new pg.Client({ connectionString: opt.db })
-  await db.connect()
-  const families = Number((await db.query(`select count(*) from persons where role = 'guardian' and username ~ '^g[0-9]{5}a$'`)).rows[0].count)
+  return loginFamilies(await withDatabase({ db: opt.db }, (q) => familyRows(n, q)))
+}
+
+export type FamilyRow = Record<string, any>
+
+/** Guardians of `n` families spread over the district (read before any server has the database, for PGlite). */
+export async function familyRows(n: number, q: Query): Promise<FamilyRow[]> {
+  const families = Number((await q(`select count(*) as count from persons where role = 'guardian' and username ~ '^g[0-9]{5}a$'`))[0]!.count)
   const usernames = Array.from({ length: Math.min(n, families * 2) }, (_, k) => {
     const f = 1 + Math.floor((k * families) / Math.min(n, families * 2))
     return `g${String(f).padStart(5, '0')}${k % 2 ? 'b' : 'a'}`
   })
-  const { rows } = await db.query(`
+  return q(`
     select p.username, c.id as child_id, u.kind, (u.kind = 'preschool' or (u.has_fritids and c.in_fritids)) as in_care,
       (select cp.conversation_id from conversation_participants cp join conversations cv on cv.id = cp.conversation_id
         where cp.person_id = p.id and cv.child_id = c.id order by cv.last_message_at desc limit 1) as conversation_id,
@@ -84,7 +89,10 @@ export async function benchSessions(n: number): Promise<BenchSession[]> {
     join lateral (select min(child_id) as child_id from guardianships where guardian_id = p.id) g on true
     join persons c on c.id = g.child_id join units u on u.id = c.unit_id
     where p.username = any($1) order by p.username`, [usernames, NOW, TODAY])
-  await db.end()
+}
+
+/** The guardians logged in (at the current server), each having opened their child's start page. */
+export async function loginFamilies(rows: FamilyRow[]): Promise<BenchSession[]> {
   const started = performance.now()
   const sessions = await pool(rows, 4, async (r) => {
     const b = new Browser()
@@ -101,13 +109,17 @@ export async function benchSessions(n: number): Promise<BenchSession[]> {
 
 /** Mentors of different classes, logged in (for the staff's pages). */
 export async function staffSessions(n: number): Promise<StaffBenchSession[]> {
-  const db = new pg.Client({ connectionString: opt.db })
-  await db.connect()
-  const { rows } = await db.query(`
+  return loginMentors(await withDatabase({ db: opt.db }, (q) => mentorRows(n, q)))
+}
+
+export function mentorRows(n: number, q: Query): Promise<FamilyRow[]> {
+  return q(`
     select p.username, min(sg.group_id) as group_id from persons p join staff_groups sg on sg.staff_id = p.id
     where p.role = 'staff' and p.username is not null and sg.duty = 'mentor'
     group by p.username order by p.username limit $1`, [n])
-  await db.end()
+}
+
+export async function loginMentors(rows: FamilyRow[]): Promise<StaffBenchSession[]> {
   const sessions = await pool(rows, 4, async (r) => {
     const b = new Browser()
     await b.login(r.username)

@@ -29,7 +29,73 @@ pg.types.setTypeParser(20, (v) => Number(v))
 export interface DbHandle {
   db: Db
   engine: 'postgres' | 'pglite'
+  /** The notices of changes to access (NOTIFY hubben_access), for src/web/access-cache.ts. */
+  changes?: ChangeFeed
   close(): Promise<void>
+}
+
+/** What a listener hears: each notice, when listening becomes active (again), when it is lost. */
+export interface ChangeHandlers { notice(payload: string): void; ready(): void; lost(): void }
+/** Follows `hubben_access`; the returned function stops. */
+export interface ChangeFeed { listen(handlers: ChangeHandlers): Promise<() => Promise<void>> }
+
+export const ACCESS_CHANNEL = 'hubben_access'
+
+/**
+ * PostgreSQL: one dedicated connection per listener, LISTEN on it. When it fails, ends or does
+ * not answer the heartbeat (every 5 s, 5 s to answer), the listener hears `lost` and a new
+ * connection is tried every second; `ready` once LISTEN is active again.
+ */
+export function pgChangeFeed(url: string, opts: { heartbeatMs?: number; retryMs?: number } = {}): ChangeFeed {
+  const heartbeatMs = opts.heartbeatMs ?? 5000
+  const retryMs = opts.retryMs ?? 1000
+  return {
+    async listen(h) {
+      let stopped = false
+      let current: pg.Client | null = null
+      let retry: NodeJS.Timeout | undefined
+      let beat: NodeJS.Timeout | undefined
+      const fail = (c: pg.Client) => {
+        if (current !== c) return
+        current = null
+        clearInterval(beat)
+        h.lost()
+        c.end().catch(() => {})
+        if (!stopped) retry = setTimeout(() => void connect(), retryMs)
+      }
+      const connect = async () => {
+        const c = new pg.Client({ connectionString: url, keepAlive: true, application_name: 'hubben-listener' })
+        current = c
+        c.on('error', () => fail(c))
+        c.on('end', () => fail(c))
+        c.on('notification', (m) => { if (current === c && m.channel === ACCESS_CHANNEL) h.notice(m.payload ?? '*') })
+        try {
+          await c.connect()
+          await c.query(`LISTEN ${ACCESS_CHANNEL}`)
+        } catch {
+          return fail(c)
+        }
+        if (current !== c || stopped) return
+        h.ready()
+        beat = setInterval(() => {
+          let answered = false
+          const late = setTimeout(() => { if (!answered) fail(c) }, heartbeatMs)
+          c.query('select 1').then(() => { answered = true; clearTimeout(late) }, () => fail(c))
+        }, heartbeatMs)
+        beat.unref()
+      }
+      await connect()
+      return async () => {
+        stopped = true
+        clearTimeout(retry)
+        clearInterval(beat)
+        const c = current
+        current = null
+        h.lost()
+        await c?.end().catch(() => {})
+      }
+    },
+  }
 }
 
 export async function openPostgres(url: string, max = 10): Promise<DbHandle> {
@@ -39,7 +105,7 @@ export async function openPostgres(url: string, max = 10): Promise<DbHandle> {
   guardPool(pool, (message) => { if (process.env.NODE_ENV !== 'test') console.error(message) })
   if (prepared) pool.on('connect', preparedStatements)
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log })
-  return { db, engine: 'postgres', close: () => db.destroy() }
+  return { db, engine: 'postgres', changes: pgChangeFeed(url), close: () => db.destroy() }
 }
 
 /**
@@ -110,9 +176,18 @@ export async function openPglite(dir: string | undefined, opts: { loadDataDir?: 
       parsers: { 1082: (v: string) => v, 1083: (v: string) => v, 20: (v: string) => Number(v) },
     })
     const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), log })
+    // One process, one connection: a notice arrives before the statement that caused it returns.
+    const changes: ChangeFeed = {
+      async listen(h) {
+        const unlisten = await pglite.listen(ACCESS_CHANNEL, (payload) => h.notice(payload))
+        h.ready()
+        return async () => { h.lost(); if (!pglite.closed) await unlisten() }
+      },
+    }
     return {
       db,
       engine: 'pglite',
+      changes,
       async close() {
         await db.destroy()
         if (!pglite.closed) await pglite.close()

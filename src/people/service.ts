@@ -99,10 +99,22 @@ function toChild(r: ChildRow): Child {
  * The one access rule for a child's pages: the actor is a guardian of the child,
  * the child themself, or staff of the child's unit. Anything else is null (404).
  */
-export async function childForActor(db: Db, actor: Actor, childId: number): Promise<Child | null> {
+export async function childForActor(db: Db, actor: Actor, childId: number, cache?: ChildFacts): Promise<Child | null> {
   if (!Number.isSafeInteger(childId) || childId <= 0) return null
+  const known = cache?.child(actor.id, childId)
+  if (known !== undefined) return known
+  const mark = cache?.mark() ?? 0
   const { rows: [row] } = await childReaders[actor.role](db, childId, actor.id)
-  return row ? toChild(row) : null
+  const child = row ? toChild(row) : null
+  cache?.putChild(actor.id, childId, child, mark)
+  return child
+}
+
+/** Where childForActor keeps what it learnt (src/web/access-cache.ts: exact by NOTIFY). */
+export interface ChildFacts {
+  child(actorId: number, childId: number): Child | null | undefined
+  mark(): number
+  putChild(actorId: number, childId: number, child: Child | null, mark: number): void
 }
 
 /** The access rule per role, compiled once (it runs on every child page). */

@@ -9,6 +9,7 @@ import language from './language.js'
 import csrf from './csrf.js'
 import flash from './flash.js'
 import rendering from './rendering.js'
+import { AccessCache } from './access-cache.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -18,6 +19,8 @@ declare module 'fastify' {
      * expressions of the person's id: read with the session, in the same statement.
      */
     frameCounters: Map<string, BarCount>
+    /** Sessions, child-access facts and bar counts in memory, exact by NOTIFY (access-cache.ts). */
+    accessCache: AccessCache
   }
 }
 
@@ -29,6 +32,18 @@ declare module 'fastify' {
 async function framePlugin(app: FastifyInstance, deps: AppDeps) {
   app.decorate('deps', deps)
   app.decorate('frameCounters', new Map())
+  app.decorate('accessCache', new AccessCache())
+  const { changes } = deps
+  if (changes) {
+    let stop: (() => Promise<void>) | null = null
+    app.addHook('onReady', async () => { stop = await app.accessCache.follow(changes) })
+    app.addHook('onClose', async () => { await stop?.() })
+  }
+  // What a person changes themself is seen on their next page here at once (the notice may
+  // arrive a moment after the response): after any request that may write, forget them.
+  app.addHook('onResponse', async (req) => {
+    if (req.actor && req.method !== 'GET' && req.method !== 'HEAD') app.accessCache.forgetPerson(req.actor.id)
+  })
 
   await app.register(securityHeaders, deps)
   await app.register(fastifyFormbody)

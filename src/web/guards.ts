@@ -31,7 +31,7 @@ export async function requireAdmin(req: FastifyRequest, reply: FastifyReply) {
 export async function loadChild(req: FastifyRequest, reply: FastifyReply) {
   if (!req.actor) return requireLogin(req, reply)
   // Runs before the route's declared params are enforced (login comes first): ChildParams' Id check again.
-  const child = await childForActor(req.server.deps.db, req.actor, parseId((req.params as { childId?: unknown }).childId))
+  const child = await childForActor(req.server.deps.db, req.actor, parseId((req.params as { childId?: unknown }).childId), req.server.accessCache)
   if (!child) return reply.callNotFound()
   req.child = child
   if (req.session.currentChildId !== child.id && !isStaff(req.actor)) req.session.currentChildId = child.id

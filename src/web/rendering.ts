@@ -91,17 +91,23 @@ async function renderingPlugin(app: FastifyInstance, deps: AppDeps) {
   async function readBarCounts(actor: Actor): Promise<Record<string, number>> {
     const entries = [...app.frameCounters.entries()]
     if (!entries.length) return {}
+    const known = app.accessCache.barCounts(actor.id)
+    if (known) return known
+    const mark = app.accessCache.mark()
     const personId = sql<number>`${actor.id}::integer`
+    let failed = false
     const row = await sql<Record<string, unknown>>`select ${sql.join(entries.map(([, count], i) => sql`(${count(personId)}) as ${sql.ref(`c${i}`)}`))}`
-      .execute(db).then((r) => r.rows[0] ?? {}, () => ({} as Record<string, unknown>))
-    return Object.fromEntries(entries.map(([key], i) => [key, Number(row[`c${i}`] ?? 0)]))
+      .execute(db).then((r) => r.rows[0] ?? {}, () => { failed = true; return {} as Record<string, unknown> })
+    const counts = Object.fromEntries(entries.map(([key], i) => [key, Number(row[`c${i}`] ?? 0)]))
+    if (!failed) app.accessCache.putBarCounts(actor.id, counts, mark)
+    return counts
   }
 
   /** The child the bar refers to on pages that are not about one child (settings, notifications). */
   async function currentChildFor(req: FastifyRequest, actor: Actor): Promise<Child | null> {
     const remembered = req.session.currentChildId
     if (remembered) {
-      const c = await childForActor(db, actor, remembered)
+      const c = await childForActor(db, actor, remembered, app.accessCache)
       if (c) return c
     }
     const children = await childrenOfActor(db, actor)
@@ -132,7 +138,7 @@ async function renderingPlugin(app: FastifyInstance, deps: AppDeps) {
 export default fp(renderingPlugin, {
   name: 'hubben-rendering',
   dependencies: ['hubben-session', 'hubben-language', 'hubben-csrf'],
-  decorators: { fastify: ['frameCounters'] },
+  decorators: { fastify: ['frameCounters', 'accessCache'] },
 })
 
 /**
@@ -141,4 +147,5 @@ export default fp(renderingPlugin, {
  */
 export function staleBarCounts(req: FastifyRequest): void {
   req.barCounts = null
+  if (req.actor) req.server.accessCache.dropBarCounts(req.actor.id)
 }

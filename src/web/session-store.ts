@@ -4,6 +4,7 @@ import type { Db } from '../db/index.js'
 import { compiledOnce } from '../db/compiled.js'
 import type { Clock } from '../clock.js'
 import { toActor, type Actor } from '../people/service.js'
+import type { AccessCache } from './access-cache.js'
 
 /** A count on the purple bar, as an SQL expression of the person's id (a scalar subquery). */
 export type BarCount = (personId: RawBuilder<number>) => RawBuilder<unknown>
@@ -11,7 +12,8 @@ export type BarCount = (personId: RawBuilder<number>) => RawBuilder<unknown>
 /** What the session's statement read besides the session: its person and the bar's counts. */
 export interface LoadedPerson {
   actor: Actor | null
-  counts: Record<string, number>
+  /** Null when not known (the session came from the cache, the counts did not): the frame reads them. */
+  counts: Record<string, number> | null
 }
 
 /**
@@ -43,7 +45,7 @@ function sessionReader(counts: [string, BarCount][]) {
     .leftJoin('persons as p', (j) => j
       .on(sql<boolean>`p.id = case when jsonb_typeof(s.data->'personId') = 'number' then (s.data->>'personId')::integer end`)
       .on('p.username', 'is not', null))
-    .select(['s.data', 'p.id', 'p.role', 'p.given_name', 'p.family_name', 'p.username', 'p.locale', 'p.email', 'p.mobile'])
+    .select(['s.data', 's.expires_at', 'p.id', 'p.role', 'p.given_name', 'p.family_name', 'p.username', 'p.locale', 'p.email', 'p.mobile'])
     .select(counts.map(([, count], i) => sql<unknown>`(${count(sql.ref<number>('p.id'))})`.as(`c${i}`)))
     .where('s.sid', '=', sid)
     .where('s.expires_at', '>', now), 2)
@@ -55,7 +57,7 @@ function sessionReader(counts: [string, BarCount][]) {
  * every few minutes, so reading a page is not a write), but never past the absolute
  * limit: `maxHours` after the login (`loginAt` in the session).
  */
-export function kyselySessionStore(db: Db, clock: Clock, idleMinutes: number, barCounts: () => Iterable<[string, BarCount]> = () => [], maxHours = 12): SessionStore {
+export function kyselySessionStore(db: Db, clock: Clock, idleMinutes: number, barCounts: () => Iterable<[string, BarCount]> = () => [], maxHours = 12, cache?: AccessCache): SessionStore {
   const expiryOf = (data: Record<string, unknown>) => {
     const idle = clock.now().getTime() + idleMinutes * 60_000
     const loginAt = typeof data.loginAt === 'number' ? data.loginAt : null
@@ -71,9 +73,21 @@ export function kyselySessionStore(db: Db, clock: Clock, idleMinutes: number, ba
         .values({ sid, data: JSON.stringify(data), expires_at: expires })
         .onConflict((oc) => oc.column('sid').doUpdateSet({ data: JSON.stringify(data), expires_at: expires }))
         .execute()
-        .then(() => callback(), (err) => callback(err))
+        .then(() => {
+          cache?.savedSession(sid, data.personId, JSON.stringify(data), expires.getTime())
+          callback()
+        }, (err) => callback(err))
     },
     get(sid, callback) {
+      // In memory (exact by NOTIFY, see access-cache.ts): no statement at all.
+      const hit = cache?.session(sid, clock.now().getTime())
+      if (hit) {
+        remember(sid, hit.personId, { actor: hit.actor, counts: cache!.barCounts(hit.personId) ?? null })
+        let data: unknown
+        try { data = JSON.parse(hit.data) } catch (err) { return callback(err, null as never) }
+        return callback(null, data as never)
+      }
+      const mark = cache?.mark() ?? 0
       const counts = [...barCounts()]
       const key = counts.map(([k]) => k).join(',')
       let read = readers.get(key)
@@ -84,16 +98,22 @@ export function kyselySessionStore(db: Db, clock: Clock, idleMinutes: number, ba
           const personId = (row?.data as { personId?: unknown } | undefined)?.personId
           if (row && typeof personId === 'number') {
             const values = row as unknown as Record<string, unknown>
-            remember(sid, personId, {
+            const person: LoadedPerson = {
               actor: row.id === null ? null : toActor({ ...row, id: row.id, role: row.role!, given_name: row.given_name!, family_name: row.family_name!, locale: row.locale! }),
               counts: Object.fromEntries(counts.map(([key], i) => [key, Number(values[`c${i}`] ?? 0)])),
-            })
+            }
+            remember(sid, personId, person)
+            if (cache && person.actor) {
+              cache.putSession(sid, { personId, actor: person.actor, data: JSON.stringify(row.data), expires: new Date(row.expires_at as Date | string).getTime() }, mark)
+              cache.putBarCounts(personId, person.counts!, mark)
+            }
           }
           callback(null, (row?.data ?? null) as never)
         }, (err) => callback(err, null as never))
     },
     destroy(sid, callback) {
-      db.deleteFrom('sessions').where('sid', '=', sid).execute().then(() => callback(), (err) => callback(err))
+      cache?.dropSession(sid)
+      db.deleteFrom('sessions').where('sid', '=', sid).execute().then(() => { cache?.dropSession(sid); callback() }, (err) => callback(err))
     },
   }
 }

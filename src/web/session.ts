@@ -39,7 +39,7 @@ async function sessionPlugin(app: FastifyInstance, deps: AppDeps) {
   await app.register(fastifySession, {
     secret: config.sessionSecret,
     cookieName: 'hubben',
-    store: kyselySessionStore(db, clock, config.sessionIdleMinutes, () => app.frameCounters.entries(), config.sessionMaxHours),
+    store: kyselySessionStore(db, clock, config.sessionIdleMinutes, () => app.frameCounters.entries(), config.sessionMaxHours, app.accessCache),
     saveUninitialized: false,
     // Idle expiry is moved forward by the hook below at most every few minutes.
     rolling: false,
@@ -84,4 +84,4 @@ export async function startLoggedInSession(req: FastifyRequest, personId: number
  * The cookie, the session (stored in PostgreSQL) and req.actor, loaded in the first
  * preHandler: the language and CSRF hooks after it depend on it.
  */
-export default fp(sessionPlugin, { name: 'hubben-session', decorators: { fastify: ['frameCounters'] } })
+export default fp(sessionPlugin, { name: 'hubben-session', decorators: { fastify: ['frameCounters', 'accessCache'] } })

@@ -60,7 +60,7 @@ export interface TestContext {
   close(): Promise<void>
 }
 
-export async function buildTestApp(opts: { now?: string; channels?: Partial<Channels>; seed?: boolean; logger?: object; env?: Record<string, string>; devMail?: () => unknown[]; onRoute?: (route: { method: string | string[]; url: string }) => void; bankid?: BankId; register?: (app: FastifyInstance) => Promise<void> } = {}): Promise<TestContext> {
+export async function buildTestApp(opts: { accessCache?: boolean; now?: string; channels?: Partial<Channels>; seed?: boolean; logger?: object; env?: Record<string, string>; devMail?: () => unknown[]; onRoute?: (route: { method: string | string[]; url: string }) => void; bankid?: BankId; register?: (app: FastifyInstance) => Promise<void> } = {}): Promise<TestContext> {
   const handle = await freshDatabase()
   await migrateToLatest(handle.db)
   const clock = fixedClock(opts.now ?? TEST_NOW)
@@ -68,7 +68,12 @@ export async function buildTestApp(opts: { now?: string; channels?: Partial<Chan
   const mailer = capturingMailer()
   const channels: Channels = { email: mailChannel(mailer), ...opts.channels }
   const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'x'.repeat(40), DATA_DIR: '/tmp/hubben-test-unused', BASE_URL: 'http://hubben.test', ...opts.env })
-  const app = await buildApp({ config, db: handle.db, clock, mailer, channels, bankid: opts.bankid }, { logger: opts.logger, devMail: opts.devMail, onRoute: opts.onRoute })
+  // Sessions and access facts in memory (src/web/access-cache.ts). On PGlite a notice arrives
+  // before the writing statement returns, so every test runs with it; on PostgreSQL a notice
+  // arrives a moment after the commit, and tests that write to the database themselves and
+  // read at once would race it: there only the tests that ask for it (accessCache: true).
+  const cache = opts.accessCache ?? handle.engine === 'pglite'
+  const app = await buildApp({ config, db: handle.db, clock, mailer, channels, bankid: opts.bankid, changes: cache ? handle.changes : undefined }, { logger: opts.logger, devMail: opts.devMail, onRoute: opts.onRoute })
   // A test's own routes on the whole frame (e.g. one behind requireStepUp).
   if (opts.register) await app.register(opts.register)
   await app.ready()
