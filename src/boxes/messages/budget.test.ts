@@ -38,6 +38,9 @@ t.test('inbox pages: the same number of queries with 10 and with 1,000 conversat
   const anna = await loginAs(app, 'anna.lind')
   const karin = await loginAs(app, 'karin.berg')
   const measure = async () => {
+    // Writing conversations tells the access cache to read these people again once: count a second visit.
+    for (const url of [`/children/${world.elsa}/messages`, `/children/${world.elsa}/messages?page=2`]) await anna.get(url)
+    await karin.get('/staff/messages')
     const g = await anna.get(`/children/${world.elsa}/messages`)
     const s = await karin.get('/staff/messages')
     const g2 = await anna.get(`/children/${world.elsa}/messages?page=2`)
