@@ -22,8 +22,9 @@ t.test('a guardian of two lands on the family page: one heading per child, in on
   t.match(res.body, /Meddelanden:<\/span> 1 oläst meddelande/)
   t.match(res.body, /Schema:<\/span> I dag \d+ lektioner?/)
   t.match(res.body, /Tidsregistrering:<\/span> I dag \d\d:\d\d–\d\d:\d\d/)
-  // The session (with the person and the bar's counts), the children, every box's reads.
-  t.equal(queries(res), 3, 'three statements whatever the number of children and boxes')
+  // The session (with the person and the bar's counts), the children, every box's reads; the
+  // first two from memory when the access cache has them.
+  t.ok(queries(res) <= 3, `at most three statements whatever the number of children and boxes (${queries(res)})`)
 })
 
 t.test('an absence reported for today shows beside that child only', async (t) => {
@@ -43,7 +44,7 @@ t.test('Att göra: the unread message from staff is listed, and gone once read',
   // The child's start page has the same item, still in three statements.
   const startPage = await anna.get(`/children/${world.elsa}`)
   t.match(todoList(startPage.body), /Läs meddelandet från personalen: Utflykten på torsdag/)
-  t.equal(queries(startPage), 3)
+  t.ok(queries(startPage) <= 3)
   t.notMatch(todoList((await anna.get(`/children/${world.olle}`)).body), /Utflykten/, 'not on the other child\'s page')
   t.equal((await anna.get(`/children/${world.elsa}/messages/${conv.id}`)).statusCode, 200)
   res = await anna.get('/family')

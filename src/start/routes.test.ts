@@ -20,8 +20,9 @@ t.test('the start page: every tile\'s summary, read in one statement with the bo
   t.match(tile(res.body, 'Schema'), /I dag \d+ lektioner?, första börjar \d\d:\d\d\./)
   t.match(tile(res.body, 'Frånvaro'), /Ingen frånvaro\.|Senaste frånvaro: /)
   t.match(tile(res.body, 'Fritidsschema'), /I dag \d\d:\d\d–\d\d:\d\d|Nästa: /)
-  // The session (with the person and the bar's counts), the child, the tiles.
-  t.equal(queries(res), 3, 'three statements whatever the number of boxes')
+  // The session (with the person and the bar's counts), the child, the tiles; the first two
+  // from memory when the access cache has them.
+  t.ok(queries(res) <= 3, `at most three statements whatever the number of boxes (${queries(res)})`)
 })
 
 t.test('a tile follows what happens: an absence reported today shows on the start page', async (t) => {
@@ -39,5 +40,5 @@ t.test('a preschool child: no timetable tile, the time registration tile with it
   t.equal(res.statusCode, 200)
   t.notMatch(res.body, /tile--timetable/)
   t.match(tile(res.body, 'Tidsregistrering'), /I dag \d\d:\d\d–\d\d:\d\d|Nästa: /)
-  t.equal(queries(res), 3)
+  t.ok(queries(res) <= 3)
 })

@@ -199,6 +199,10 @@ t.test('queries per week page do not grow with the number of lessons', async (t)
     subject_code: null, teacher_id: world.per, room: 'Sal 3', valid_from: '2026-08-17', valid_to: null, external_id: null,
   }))).execute()
   await add(10, 0)
+  // The first visit saves the remembered child in the session, and with the access cache the
+  // next one reads that session again once: count the third.
+  await anna.get(week(world.elsa))
+  await anna.get(week(world.elsa))
   const small = await anna.get(week(world.elsa))
   t.equal((small.body.match(/class="lesson"/g) ?? []).length, 28 + 10)
   await add(990, 10)
