@@ -27,7 +27,7 @@ export const timetable: BoxManifest = {
   bench: [{ name: 'timetable week', request: (s) => (s.unitKind === 'school' ? benchGet(`/children/${s.childId}/timetable`) : null) }],
   budgets: {
     pages: [
-      { name: 'timetable week', user: 'anna.lind', url: ({ world }) => `/children/${world.elsa}/timetable?week=2026-W49`, bounded: false, maxQueries: 3 },
+      { name: 'timetable week', user: 'anna.lind', url: ({ world }) => `/children/${world.elsa}/timetable?week=2026-W49`, bounded: false, maxQueries: 3, scripts: ['/static/js/offline.js'] },
       { name: 'timetable print', user: 'anna.lind', url: ({ world }) => `/children/${world.elsa}/timetable/print?week=2026-W49`, bounded: false, scripts: ['/static/js/print.js'] },
     ],
     grow: {
