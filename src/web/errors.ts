@@ -27,6 +27,11 @@ async function renderError(req: FastifyRequest, reply: FastifyReply, status: num
   ensureHelpers(req)
   reply.code(status)
   const data = { status, titleKey: `errors.${name}.title`, bodyKey: `errors.${name}.body` }
+  if (status === 503) {
+    // The database is down: the session is not saved with this page. Its save (in onSend)
+    // would fail again and Fastify's last-resort handler would answer JSON instead of it.
+    (req as { session: unknown }).session = null
+  }
   try {
     // The frame may need the database; when it is down, render without it.
     if (status === 503 || !req.actor) return await reply.fragment('errors/standalone', data)

@@ -37,3 +37,26 @@ t.test('database down: /readyz and pages answer 503, never a stack trace', async
   t.equal((await ctx.app.inject('/healthz')).statusCode, 200, 'the process itself is alive')
   await ctx.app.close()
 })
+
+t.test('database lost after the handler, while the session is saved: still the plain 503 page, not JSON', async (t) => {
+  // The outage test on PostgreSQL once met this: a report was stored, the connection was cut
+  // before the session (its flash) was saved, and Fastify's last-resort handler answered JSON.
+  let cut: () => Promise<void> = async () => {}
+  const ctx = await buildTestApp({
+    register: async (app) => {
+      app.get('/test/cut-before-save', async (req, reply) => {
+        req.session.lang = 'sv'
+        req.session.currentChildId = 1
+        await cut()
+        return reply.redirect('/')
+      })
+    },
+  })
+  cut = async () => { await ctx.db.destroy() }
+  const anna = await loginAs(ctx.app, 'anna.lind')
+  const res = await anna.get('/test/cut-before-save')
+  t.equal(res.statusCode, 503)
+  t.match(res.headers['content-type'], /text\/html/)
+  t.match(res.body, /Hubben är inte tillgänglig just nu/)
+  await ctx.app.close()
+})
