@@ -1,12 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdir, rename, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { Transform, type Readable } from 'node:stream'
+import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { HEAD_BYTES, isStorageKey, type FileStore, type PutResult } from './index.js'
-
-class TooLarge extends Error {}
+import { isStorageKey, type FileStore, type PutResult } from './index.js'
+import { TooLarge, uploadMeter } from './meter.js'
 
 /**
  * Files in a directory (by default DATA_DIR/files): `ab/cdef…` by SHA-256. An upload goes to
@@ -21,25 +20,9 @@ export function directoryStore(root: string): FileStore {
     async put(stream: Readable, { maxBytes }): Promise<PutResult> {
       await mkdir(tmpDir, { recursive: true })
       const tmp = path.join(tmpDir, `${Date.now()}-${randomBytes(8).toString('hex')}`)
-      const hash = createHash('sha256')
-      const head: Buffer[] = []
-      let headLen = 0
-      let size = 0
-      const meter = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          size += chunk.length
-          if (size > maxBytes) return done(new TooLarge())
-          hash.update(chunk)
-          if (headLen < HEAD_BYTES) {
-            const part = chunk.subarray(0, HEAD_BYTES - headLen)
-            head.push(part)
-            headLen += part.length
-          }
-          done(null, chunk)
-        },
-      })
+      const meter = uploadMeter(maxBytes)
       try {
-        await pipeline(stream, meter, createWriteStream(tmp, { flags: 'wx' }))
+        await pipeline(stream, meter.stream, createWriteStream(tmp, { flags: 'wx' }))
         // A multipart parser cuts a file at its own limit and says so instead of failing.
         if ((stream as { truncated?: boolean }).truncated) throw new TooLarge()
       } catch (err) {
@@ -50,16 +33,16 @@ export function directoryStore(root: string): FileStore {
         }
         throw err
       }
-      if (size === 0) {
+      if (meter.size === 0) {
         await rm(tmp, { force: true })
         return { ok: false, reason: 'empty' }
       }
-      const key = hash.digest('hex')
+      const key = meter.key()
       const target = fileOf(key)
       await mkdir(path.dirname(target), { recursive: true })
       const fresh = !(await stat(target).then(() => true, () => false))
       await rename(tmp, target)
-      return { ok: true, key, size, head: Buffer.concat(head), fresh }
+      return { ok: true, key, size: meter.size, head: meter.head(), fresh }
     },
 
     async get(key) {

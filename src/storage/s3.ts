@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto'
-import { PassThrough, Transform, type Readable } from 'node:stream'
+import { randomBytes } from 'node:crypto'
+import { PassThrough, type Readable } from 'node:stream'
 import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
-import { HEAD_BYTES, isStorageKey, type FileStore, type PutResult } from './index.js'
+import { isStorageKey, type FileStore, type PutResult } from './index.js'
+import { TooLarge, uploadMeter } from './meter.js'
 
 /** STORAGE=s3: where the bucket is and who we are there (src/config.ts checks them). */
 export interface S3Settings {
@@ -16,8 +17,6 @@ export interface S3Settings {
   /** Path-style addresses (endpoint/bucket/key), as MinIO wants by default. */
   forcePathStyle: boolean
 }
-
-class TooLarge extends Error {}
 
 /** Stored contents live under `files/<sha256>`; uploads in progress under `tmp/`. */
 export const contentKey = (key: string) => `files/${key}`
@@ -47,31 +46,15 @@ export function s3Store(settings: S3Settings, client?: S3Client): FileStore {
   return {
     async put(stream: Readable, { maxBytes }): Promise<PutResult> {
       const tmpKey = `${TMP_PREFIX}${Date.now()}-${randomBytes(12).toString('hex')}`
-      const hash = createHash('sha256')
-      const head: Buffer[] = []
-      let headLen = 0
-      let size = 0
-      const meter = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          size += chunk.length
-          if (size > maxBytes) return done(new TooLarge())
-          hash.update(chunk)
-          if (headLen < HEAD_BYTES) {
-            const part = chunk.subarray(0, HEAD_BYTES - headLen)
-            head.push(part)
-            headLen += part.length
-          }
-          done(null, chunk)
-        },
-      })
+      const meter = uploadMeter(maxBytes)
       // The SDK reads from `body`; an error on the way (too large, a broken request) is passed on
       // so that the upload fails and aborts.
       const body = new PassThrough()
       let failure: unknown = null
       const fail = (err: unknown) => { failure ??= err; body.destroy(err as Error) }
       stream.on('error', fail)
-      meter.on('error', fail)
-      stream.pipe(meter).pipe(body)
+      meter.stream.on('error', fail)
+      stream.pipe(meter.stream).pipe(body)
 
       const upload = new Upload({
         client: s3,
@@ -91,7 +74,7 @@ export function s3Store(settings: S3Settings, client?: S3Client): FileStore {
         if (uploadedTmp) await removeObject(tmpKey).catch(() => {})
         const cause = failure ?? err
         if (cause instanceof TooLarge) {
-          stream.unpipe(meter)
+          stream.unpipe(meter.stream)
           stream.resume() // let the rest of the request flow past
           return { ok: false, reason: 'tooLarge' }
         }
@@ -99,8 +82,8 @@ export function s3Store(settings: S3Settings, client?: S3Client): FileStore {
       }
 
       try {
-        if (size === 0) return { ok: false, reason: 'empty' }
-        const key = hash.digest('hex')
+        if (meter.size === 0) return { ok: false, reason: 'empty' }
+        const key = meter.key()
         const Key = contentKey(key)
         const fresh = !(await s3.send(new HeadObjectCommand({ Bucket, Key })).then(() => true, (err) => {
           if (notFound(err)) return false
@@ -108,7 +91,7 @@ export function s3Store(settings: S3Settings, client?: S3Client): FileStore {
         }))
         // Same key, same bytes: an existing content is left as it is.
         if (fresh) await s3.send(new CopyObjectCommand({ Bucket, Key, CopySource: `${Bucket}/${tmpKey}`, MetadataDirective: 'COPY' }))
-        return { ok: true, key, size, head: Buffer.concat(head), fresh }
+        return { ok: true, key, size: meter.size, head: meter.head(), fresh }
       } finally {
         await removeObject(tmpKey).catch(() => {})
       }
