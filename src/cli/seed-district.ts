@@ -6,7 +6,7 @@ import { isDatabaseEmpty } from '../demo/seed.js'
 import { hashPassword } from '../auth/passwords.js'
 import { DISTRICT_NOW, DISTRICT_PASSWORD, seedDistrict } from '../demo/district.js'
 
-// npm run seed:district -- --pupils 20000 [--seed 1] [--now 2026-12-01T07:10:00+01:00]
+// npm run seed:district -- --pupils 20000 [--seed 1] [--now 2026-12-01T07:10:00+01:00] [--lanes 2]
 // Fills the configured database (DATABASE_URL, or the embedded one in DATA_DIR) with a
 // district for benchmarks. Only into an empty database.
 const { values } = parseArgs({
@@ -14,11 +14,15 @@ const { values } = parseArgs({
     pupils: { type: 'string', default: '20000' },
     seed: { type: 'string', default: '1' },
     now: { type: 'string', default: process.env.HUBBEN_NOW || DISTRICT_NOW },
+    /** Boxes seeded side by side on PostgreSQL (default 2; PGlite has one connection). */
+    lanes: { type: 'string', default: '2' },
   },
 })
 const pupils = Number(values.pupils)
 const seed = Number(values.seed)
 const now = new Date(values.now!)
+const lanes = Number(values.lanes)
+if (!Number.isInteger(lanes) || lanes < 1 || lanes > 8) throw new Error('--lanes must be a whole number from 1 to 8')
 if (!Number.isInteger(pupils) || pupils < 50 || pupils > 200_000) throw new Error('--pupils must be a whole number from 50 to 200000')
 if (!Number.isInteger(seed)) throw new Error('--seed must be a whole number')
 if (Number.isNaN(now.getTime())) throw new Error('--now must be an ISO instant, e.g. 2026-12-01T07:10:00+01:00')
@@ -34,6 +38,7 @@ try {
     console.log(`Seeding a district of ${pupils} pupils (seed ${seed}, relative to ${now.toISOString()}) into ${handle.engine === 'pglite' ? 'PGlite' : 'PostgreSQL'}...`)
     const summary = await seedDistrict(handle.db, {
       pupils, seed, now, passwordHash: await hashPassword(DISTRICT_PASSWORD),
+      lanes: handle.engine === 'pglite' ? 1 : lanes,
       log: (line) => console.log(`  ${line}`),
     })
     console.log(`Done in ${summary.seconds} s: ${summary.units} units (${summary.schools} schools, ${summary.preschools} preschools), ` +

@@ -31,6 +31,12 @@ export interface DistrictOptions {
   now: Date
   passwordHash: string
   log?: (line: string) => void
+  /**
+   * Boxes seeded side by side, each lane in a transaction of its own on its own connection
+   * (PostgreSQL runs one statement on one core: two lanes use both of a small machine's).
+   * 1 on PGlite (one connection).
+   */
+  lanes?: number
 }
 
 /** What a box's district seeder gets: the generated world is already in the database. */
@@ -121,7 +127,7 @@ async function insertBatches<T extends Record<string, unknown>>(db: Db, table: s
   return out
 }
 
-/** Fills an empty database with a district. Everything in one transaction. */
+/** Fills an empty database with a district: the people in one transaction, then the boxes' content in `lanes`. */
 export async function seedDistrict(db: Db, opts: DistrictOptions): Promise<DistrictSummary> {
   assertDemoAllowed()
   const started = performance.now()
@@ -277,6 +283,10 @@ export async function seedDistrict(db: Db, opts: DistrictOptions): Promise<Distr
     `${children.length} pupils, ${families} families, ${staffN} staff`)
 
   const rows: Record<string, number> = {}
+  // Statistics as the rows go in: without them the planner takes the new tables for empty and
+  // picks plans that are quadratic at a city's size (min(guardian_id) by walking the primary
+  // key, child after child: 4 minutes for the conversations of 100,000 pupils).
+  const analyze = (tx: Db, tables: string[]) => sql`analyze ${sql.join(tables.map((t) => sql.table(t)))}`.execute(tx)
   await db.transaction().execute(async (trx) => {
     const tx = trx as unknown as Db
     const unitIds = new Map((await insertBatches(tx, 'units', units.map((u) => ({
@@ -295,22 +305,37 @@ export async function seedDistrict(db: Db, opts: DistrictOptions): Promise<Distr
     await insertBatches(tx, 'group_memberships', memberships.map((m) => ({ group_id: groupIds.get(m.group)!, child_id: personIds.get(m.child)! })))
     await insertBatches(tx, 'staff_units', staffUnits.map((s) => ({ staff_id: personIds.get(s.staff)!, unit_id: unitIds.get(s.unit)! })))
     await insertBatches(tx, 'staff_groups', staffGroups.map((s) => ({ staff_id: personIds.get(s.staff)!, group_id: groupIds.get(s.group)!, duty: s.duty })))
-    log(`people inserted (${Math.round(performance.now() - started)} ms)`)
+    await analyze(tx, ['units', 'groups', 'persons', 'guardianships', 'group_memberships', 'staff_units', 'staff_groups'])
+  })
+  log(`people inserted (${Math.round(performance.now() - started)} ms)`)
 
-    const seed = Math.floor(opts.seed)
-    const ctx: DistrictContext = {
-      db: tx, seed, now: opts.now, today,
-      r: (expr) => `(abs(hashtextextended('${seed}:' || (${expr}), 0)) % 1000000) / 1000000.0`,
-      log,
-    }
-    // Each box's content, in the list's order (a box comes after the boxes its content builds on).
-    for (const box of BOXES) {
-      if (!box.district) continue
+  // Each box's content. A lane takes the next box in the list's order that it may run: any box
+  // whose `after` boxes it ran itself (their rows are in its transaction). The people are
+  // committed above; a lane that fails leaves the district half made (the command says so).
+  const seed = Math.floor(opts.seed)
+  const base = {
+    seed, now: opts.now, today, log,
+    r: (expr: string) => `(abs(hashtextextended('${seed}:' || (${expr}), 0)) % 1000000) / 1000000.0`,
+  }
+  const pending = BOXES.filter((b) => b.district)
+  const ranIn = new Map<string, number>()
+  const lane = (n: number) => db.transaction().execute(async (trx) => {
+    const tx = trx as unknown as Db
+    for (;;) {
+      const i = pending.findIndex((b) => (b.district!.after ?? []).every((k) => ranIn.get(k) === n))
+      if (i < 0) return
+      const box = pending.splice(i, 1)[0]!
       const t0 = performance.now()
-      await box.district.seed(ctx)
-      log(`${box.key} seeded (${Math.round(performance.now() - t0)} ms)`)
+      await box.district!.seed({ ...base, db: tx })
+      await analyze(tx, box.district!.tables)
+      ranIn.set(box.key, n)
+      log(`${box.key} seeded (${Math.round(performance.now() - t0)} ms${(opts.lanes ?? 1) > 1 ? `, lane ${n + 1}` : ''})`)
     }
   })
+  const results = await Promise.allSettled(Array.from({ length: Math.max(1, opts.lanes ?? 1) }, (_, n) => lane(n)))
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+  if (failed) throw new Error(`A box's district content failed; the database is partly filled: drop it and create it again. ${String(failed.reason)}`, { cause: failed.reason })
+  if (pending.length) throw new Error(`Boxes not seeded (their \`after\` boxes ran in different lanes): ${pending.map((b) => b.key).join(', ')}`)
   await sql`analyze`.execute(db)
 
   for (const t of ['persons', 'guardianships', ...BOXES.flatMap((b) => b.district?.tables ?? [])]) {

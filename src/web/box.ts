@@ -31,7 +31,12 @@ export interface Feature {
   /** Demo content, in the demo world's transaction; dates relative to `clock.today()`. */
   demo?: (db: Db, clock: Clock, world: DemoWorld) => Promise<void>
   /** District content (`npm run seed:district`): set-based SQL for the whole district. */
-  district?: { seed(ctx: DistrictContext): Promise<void>; tables: string[] }
+  district?: {
+    seed(ctx: DistrictContext): Promise<void>
+    tables: string[]
+    /** Boxes whose district content this one reads (it runs after them, in their transaction). */
+    after?: string[]
+  }
   /** Pages the benchmark loads (`npm run bench`). */
   bench?: BenchPage[]
   /** Pages the budget tests measure, and how to grow the box's data about Elsa to n rows. */

@@ -29,7 +29,7 @@ export const absence: BoxManifest = {
   staffRoutes,
   staffLinks: [{ key: 'absence', title: 'absence:staff.link', href: '/staff/absences' }],
   demo: seedAbsenceDemo,
-  district: { seed: seedAbsence, tables: ['absence_reports', 'absence_report_lessons', 'lesson_attendance'] },
+  district: { seed: seedAbsence, tables: ['absence_reports', 'absence_report_lessons', 'lesson_attendance'], after: ['timetable'] },
   bench: [
     { name: 'absence history', request: (s) => benchGet(`/children/${s.childId}/absences`) },
     {
