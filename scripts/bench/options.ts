@@ -38,6 +38,8 @@ export const { values: opt } = parseArgs({
     'rush-seconds': { type: 'string', default: '120' },
     'rush-share': { type: 'string', default: '0.05' },
     'rush-readers': { type: 'string', default: '40' },
+    /** Share of the reporting guardians who logged in before the window (a session from earlier that morning). */
+    'rush-logged-in': { type: 'string', default: '0' },
   },
 })
 

@@ -82,6 +82,8 @@ export async function startServer(side: { appDir?: string; db?: string; dataDir?
     ...process.env,
     NODE_ENV: 'test', HUBBEN_BENCH: '1', HUBBEN_NOW: opt.now, DATABASE_URL: side.dataDir ? undefined : side.db, PORT: String(port), HOST: '127.0.0.1',
     DATA_DIR: side.dataDir ?? `/tmp/hubben-bench-${port}`, LOG_LEVEL: 'warn', BASE_URL: `http://127.0.0.1:${port}`,
+    // The load comes through "one proxy" (127.0.0.1): each simulated person sends their own X-Forwarded-For.
+    TRUST_PROXY: '1',
     ...(side.appDir && opt['before-env'] ? Object.fromEntries(opt['before-env'].split(',').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) : {}),
   }
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k]

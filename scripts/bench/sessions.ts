@@ -16,12 +16,20 @@ const cookieOf = (res: Response, fallback: string) => {
 }
 const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
 
+let browsers = 0
+
+/**
+ * One person's browser: their cookie, the last CSRF token, and an address of their own (the
+ * bench server trusts one proxy, TRUST_PROXY=1), as a morning's guardians come from thousands
+ * of homes and the login's limit per address must not count them as one.
+ */
 export class Browser {
   cookie = ''
   csrf = ''
+  readonly address = (() => { const n = ++browsers; return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` })()
   async get(p: string, expect = 200): Promise<{ status: number; html: string; location: string | null; ms: number }> {
     const t0 = performance.now()
-    const res = await fetch(BASE + p, { redirect: 'manual', headers: this.cookie ? { cookie: this.cookie } : {} })
+    const res = await fetch(BASE + p, { redirect: 'manual', headers: { 'x-forwarded-for': this.address, ...(this.cookie ? { cookie: this.cookie } : {}) } })
     const html = await res.text()
     this.cookie = cookieOf(res, this.cookie)
     const token = csrfOf(html)
@@ -35,7 +43,7 @@ export class Browser {
     const body = new URLSearchParams([['_csrf', this.csrf], ...fields]).toString()
     const res = await fetch(BASE + p, {
       method: 'POST', redirect: 'manual', body,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(this.cookie ? { cookie: this.cookie } : {}) },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': this.address, ...(this.cookie ? { cookie: this.cookie } : {}) },
     })
     await res.text()
     this.cookie = cookieOf(res, this.cookie)
