@@ -30,6 +30,8 @@ export interface Config {
   trustProxy: false | number | string[]
   /** Messages (new and replies) a person may send per hour. */
   messagesPerHour: number
+  /** Password hashes at once (unset: the cores but one). */
+  passwordHashConcurrency: number | undefined
   /**
    * Uploaded files (information, blog, plans): the largest accepted, and where they are kept:
    * the directory `dir` (STORAGE=directory, the default) or an S3-compatible bucket (STORAGE=s3).
@@ -232,6 +234,8 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     trustProxy: trustProxy(env.TRUST_PROXY),
     messagesPerHour: int(env, 'MESSAGES_PER_HOUR', 60, 1, 10_000),
+    // Read where passwords are hashed (src/auth/passwords.ts); checked here so a bad value stops the start.
+    passwordHashConcurrency: env.PASSWORD_HASH_CONCURRENCY ? int(env, 'PASSWORD_HASH_CONCURRENCY', 1, 1, 64) : undefined,
     bankid: bankIdSettings(env),
     uploads: { maxBytes: int(env, 'MAX_UPLOAD_MB', 20, 1, 1024) * 1024 * 1024, dir: path.resolve(env.STORAGE_DIR || path.join(dataDir, 'files')), s3: s3Settings(env) },
   }

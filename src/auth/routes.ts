@@ -52,7 +52,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
         formError: result.reason === 'throttled' ? 'auth:login.throttled' : 'auth:login.invalid',
       })
     }
-    await startLoggedInSession(req, result.personId, clock.now())
+    await startLoggedInSession(req, reply, result.personId, clock.now())
     if (!device) {
       reply.setCookie(DEVICE_COOKIE, makeDeviceCookie(config.sessionSecret, auth.normalizeUsername(username)), {
         path: '/login', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: DEVICE_COOKIE_DAYS * 86_400,
@@ -85,7 +85,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
       username: str(body.username), password: str(raw?.password), passwordConfirm: str(raw?.passwordConfirm),
     })
     if (result.ok) {
-      await startLoggedInSession(req, result.personId, clock.now())
+      await startLoggedInSession(req, reply, result.personId, clock.now())
       reply.flash({ kind: 'success', key: 'auth:activate.done' })
       return reply.redirect('/', 303)
     }

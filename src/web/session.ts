@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fastifyCookie from '@fastify/cookie'
 import fastifySession from '@fastify/session'
 import type { AppDeps } from '../deps.js'
@@ -69,8 +69,12 @@ async function sessionPlugin(app: FastifyInstance, deps: AppDeps) {
   })
 }
 
-/** A new session for a person who just proved who they are (login, activation): new id, the absolute limit starts. */
-export async function startLoggedInSession(req: FastifyRequest, personId: number, now: Date): Promise<void> {
+/**
+ * A new session for a person who just proved who they are (login, activation): new id, the
+ * absolute limit starts, and a CSRF secret at once: made later by the first page, two pages
+ * opened together (two tabs) would each make one and the later save would void the other's forms.
+ */
+export async function startLoggedInSession(req: FastifyRequest, reply: FastifyReply, personId: number, now: Date): Promise<void> {
   const lang = req.session.lang
   // A new session id at login: an id planted before login is worth nothing after it.
   await req.session.regenerate()
@@ -78,6 +82,7 @@ export async function startLoggedInSession(req: FastifyRequest, personId: number
   req.session.seenAt = now.getTime()
   req.session.loginAt = now.getTime()
   if (lang) req.session.lang = lang
+  reply.generateCsrf()
 }
 
 /**

@@ -209,3 +209,17 @@ t.test('an admin sends a new activation link from the staff area; others cannot'
   t.equal((await karin.get('/staff/admin/invite')).statusCode, 404)
   t.equal((await karin.post('/staff/admin/invite', { email: 'invited@example.com' })).statusCode, 404)
 })
+
+t.test('two pages opened together right after login both give forms that work (the CSRF secret is made at login)', async (t) => {
+  const c = new Client(app)
+  await c.get('/login')
+  t.equal((await c.post('/login', { username: 'maria.nilsson', password: 'hubbendemo' })).statusCode, 303)
+  // Two tabs, opened at the same moment, before any page of the new session was seen.
+  const a = new Client(app)
+  const b = new Client(app)
+  a.cookie = b.cookie = c.cookie
+  await Promise.all([a.get('/profile'), b.get('/profile')])
+  t.ok(a.csrf && b.csrf)
+  t.equal(a.cookie, b.cookie, 'the session cookie did not change')
+  t.equal((await a.post('/logout')).statusCode, 303, 'the first tab\'s form is accepted')
+})
